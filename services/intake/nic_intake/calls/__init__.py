@@ -1,0 +1,1 @@
+"""Calls: created from a scheme template by a programme officer, then published."""

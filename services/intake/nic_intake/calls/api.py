@@ -1,0 +1,85 @@
+"""Call endpoints: thin; the service does the work, the request commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from nic_intake.calls import service as call_service
+from nic_intake.calls.schemas import CallCreate, CallOut, CallPage
+from nic_shared import problems
+from nic_shared.auth import Principal, Role, authenticate, require
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+from nic_shared.http import decode_cursor, encode_cursor, etag
+
+router = APIRouter(prefix="/v1/calls", tags=["calls"])
+Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]
+Anyone = Annotated[Principal, Depends(authenticate)]
+
+_ERRORS = {
+    401: {"description": "No valid token", "content": {problems.MEDIA_TYPE: {}}},
+    403: {"description": "Not a programme officer", "content": {problems.MEDIA_TYPE: {}}},
+    422: {"description": "Invalid body", "content": {problems.MEDIA_TYPE: {}}},
+}
+
+
+@router.post(
+    "", status_code=201, response_model=CallOut, summary="Create a draft call from a template",
+    responses={**_ERRORS, 409: {"description": "Code taken", "content": {problems.MEDIA_TYPE: {}}}},
+)
+async def create_call(
+    call_in: CallCreate, session: SessionDep, clock: ClockDep, _officer: Officer,
+    response: Response,
+) -> CallOut:
+    call = await call_service.create(session, call_in=call_in, now=clock())
+    response.headers["Location"] = f"/v1/calls/{call.id}"
+    response.headers["ETag"] = etag(call.version)
+    return call_service.to_out(call, clock())
+
+
+@router.post(
+    "/{call_id}/publish", response_model=CallOut, summary="Publish a draft call",
+    responses={**_ERRORS, 409: {"description": "Already published",
+                                "content": {problems.MEDIA_TYPE: {}}}},
+)
+async def publish_call(
+    call_id: UUID, session: SessionDep, clock: ClockDep, _officer: Officer, response: Response
+) -> CallOut:
+    call = await call_service.publish(session, call_id=call_id, now=clock())
+    response.headers["ETag"] = etag(call.version)
+    return call_service.to_out(call, clock())
+
+
+@router.get("/{call_id}", response_model=CallOut, summary="One call", responses=_ERRORS)
+async def get_call(
+    call_id: UUID, session: SessionDep, clock: ClockDep, _who: Anyone, response: Response
+) -> CallOut:
+    call = await call_service.get(session, call_id)
+    response.headers["ETag"] = etag(call.version)
+    return call_service.to_out(call, clock())
+
+
+@router.get("", response_model=CallPage, summary="Calls, oldest first", responses=_ERRORS)
+async def list_calls(
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Anyone,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> CallPage:
+    after, after_id = None, None
+    if cursor:
+        created, ident = decode_cursor(cursor)
+        after, after_id = datetime.fromisoformat(created), UUID(ident)
+    calls = await call_service.list_calls(session, limit=limit, after=after, after_id=after_id)
+    next_cursor = (
+        encode_cursor(calls[-1].created_at.isoformat(), str(calls[-1].id))
+        if len(calls) == limit
+        else None
+    )
+    now = clock()
+    return CallPage(items=[call_service.to_out(c, now) for c in calls], next_cursor=next_cursor)

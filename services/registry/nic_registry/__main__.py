@@ -1,0 +1,7 @@
+from nic_shared.cli import run
+
+from nic_registry.main import MIGRATIONS, create_app
+from nic_registry.models import messaging
+from nic_registry.settings import RegistrySettings
+
+run(RegistrySettings, create_app, MIGRATIONS, messaging)

@@ -1,0 +1,7 @@
+from nic_shared.cli import run
+
+from nic_scoring.main import MIGRATIONS, create_app
+from nic_scoring.models import messaging
+from nic_scoring.settings import ScoringSettings
+
+run(ScoringSettings, create_app, MIGRATIONS, messaging)

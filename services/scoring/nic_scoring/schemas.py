@@ -1,0 +1,20 @@
+"""HTTP request and response models (the table and the event are separate types)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from nic_shared.events.specs import ScoringSchemeSpec
+
+
+class CallSchemeOut(BaseModel):
+    call_id: UUID
+    code: str
+    scheme: str
+    deadline: datetime
+    budget_frame_nok: int
+    scoring_scheme: ScoringSchemeSpec
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""The one library the NIC services share. Nothing service-specific lives here."""

@@ -1,0 +1,175 @@
+"""Build a service's FastAPI app: problem handlers, auth, tracing, metrics, health, and a
+lifespan that owns the database, the outbox relay and the event consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from nic_shared import logs, problems
+from nic_shared.auth import TokenVerifier
+from nic_shared.consumer import EventConsumer, Subscription
+from nic_shared.db import Database
+from nic_shared.http_middleware import RequestContextMiddleware
+from nic_shared.messaging_tables import MessagingTables
+from nic_shared.metrics import Metrics
+from nic_shared.outbox import OutboxRelay
+from nic_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    """What makes one service: its settings, tables, routes and the events it consumes."""
+
+    settings: ServiceSettings
+    title: str
+    description: str
+    tables: MessagingTables
+    routers: list[APIRouter]
+    consumes: list[str] = field(default_factory=list)
+    subscriptions: list[Subscription[Any]] = field(default_factory=list)
+    openapi_tags: list[dict[str, str]] = field(default_factory=list)
+    resources: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+    """Extra resources the lifespan owns (e.g. an HTTP client), entered after the database."""
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable operationIds: the endpoint function's name, which we keep unique per service."""
+    return route.name
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+    logs.configure(settings.service_name, settings.log_level)
+    metrics = Metrics(settings.service_name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            session_info={
+                "messaging": spec.tables,
+                "event_source": f"/nic/{settings.service_name}",
+            },
+        )
+        relay = OutboxRelay(db=db, tables=spec.tables, settings=settings, metrics=metrics)
+        db.on_commit(relay.wake)
+        consumer = (
+            EventConsumer(
+                db=db,
+                tables=spec.tables,
+                settings=settings,
+                metrics=metrics,
+                topics=spec.consumes,
+                subscriptions=spec.subscriptions,
+            )
+            if spec.subscriptions
+            else None
+        )
+        app.state.db, app.state.relay, app.state.consumer = db, relay, consumer
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(db.dispose)
+            if spec.resources is not None:
+                await stack.enter_async_context(spec.resources(app))
+            tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
+            stack.push_async_callback(relay.stop)
+            if consumer is not None:
+                tasks.append(asyncio.create_task(consumer.run(), name="event-consumer"))
+                stack.push_async_callback(consumer.stop)
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_tags=[
+            *spec.openapi_tags,
+            {"name": "operations", "description": "Health and metrics."},
+        ],
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.verifier = TokenVerifier(settings)
+    problems.install(app)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "Accept-Language",
+                "traceparent",
+            ],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        )
+    app.include_router(_operations_router())
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def _operations_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get(
+        "/readyz",
+        summary="The database and the broker are reachable",
+        responses={503: {"description": "Not ready", "content": {problems.MEDIA_TYPE: {}}}},
+    )
+    async def readyz(request: Request) -> dict[str, Any]:
+        checks: dict[str, str] = {}
+        try:
+            await request.app.state.db.ping()
+            checks["database"] = "ok"
+        except Exception as exc:  # reported, not raised: this is the check
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        checks["broker"] = "ok" if request.app.state.relay.connected else "unavailable"
+        consumer = request.app.state.consumer
+        if consumer is not None:
+            checks["consumer"] = "ok" if consumer.connected else "unavailable"
+        if any(v != "ok" for v in checks.values()):
+            raise problems.ServiceUnavailable(
+                "not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok"),
+                headers={"Retry-After": "1"},
+                checks=checks,
+            )
+        return {"status": "ready", "checks": checks}
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics(request: Request) -> Response:
+        return Response(
+            request.app.state.metrics.render(),
+            media_type="text/plain; version=0.0.4; charset=utf-8",
+        )
+
+    return router

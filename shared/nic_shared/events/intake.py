@@ -1,0 +1,202 @@
+"""Events intake publishes on `nic.intake`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from nic_shared.events.base import EventPayload
+from nic_shared.events.specs import RuleSetSpec, Scheme, ScoringSchemeSpec
+from nic_shared.money import Nok, OrgNumber, Percent
+
+TOPIC = "nic.intake"
+
+
+class CallPublished(EventPayload):
+    TYPE = "no.nic.call.published.v1"
+    TOPIC = TOPIC
+
+    call_id: UUID
+    code: str
+    scheme: Scheme
+    title_nb: str
+    title_en: str
+    opens_at: datetime
+    deadline: datetime
+    budget_frame_nok: Nok
+    grant_min_nok: Nok | None
+    grant_max_nok: Nok | None
+    max_aid_intensity_percent: Percent
+    required_parts: list[str]
+    rule_set: RuleSetSpec
+    scoring_scheme: ScoringSchemeSpec
+
+    def event_subject(self) -> str:
+        return str(self.call_id)
+
+
+class CallDeadlineExtended(EventPayload):
+    TYPE = "no.nic.call.deadline_extended.v1"
+    TOPIC = TOPIC
+
+    call_id: UUID
+    previous_deadline: datetime
+    deadline: datetime
+    reason: str
+
+    def event_subject(self) -> str:
+        return str(self.call_id)
+
+
+class PartnerRole(StrEnum):
+    OWNER = "owner"
+    PARTNER = "partner"
+    RESEARCH_ORGANISATION = "research_organisation"
+    PUBLIC_ACTOR = "public_actor"
+
+
+class AidBasis(StrEnum):
+    DE_MINIMIS = "de_minimis"
+    GBER_25 = "gber_25"
+    GBER_27 = "gber_27"
+    GBER_29 = "gber_29"
+    GBER_49 = "gber_49"
+
+
+class Partner(BaseModel):
+    """A participant: a Norwegian organisation number, or a country and a foreign id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    org_number: OrgNumber | None = None
+    foreign_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    foreign_id: str | None = Field(default=None, min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=300)
+    role: PartnerRole
+    declared_sme: bool | None = None
+    de_minimis_headroom_nok: Nok | None = None
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> Partner:
+        foreign = self.foreign_country is not None or self.foreign_id is not None
+        if (self.org_number is None) == (not foreign) or (
+            foreign and (self.foreign_country is None or self.foreign_id is None)
+        ):
+            raise ValueError(
+                "a partner has either an org_number or both foreign_country and foreign_id"
+            )
+        if self.foreign_country == "NO":
+            raise ValueError("a Norwegian partner is identified by its org_number")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The partner's reference in budget lines: the org number or `CC:foreign-id`."""
+        return self.org_number or f"{self.foreign_country}:{self.foreign_id}"
+
+
+class ContactPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class BudgetLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: str = Field(min_length=1, max_length=80)
+    year: int = Field(ge=2000, le=2100)
+    partner: str = Field(min_length=1, description="A partner's key (org number or CC:foreign-id).")
+    amount_nok: Nok
+
+
+class AttachmentRef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    attachment_id: UUID
+    kind: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class ApplicationContent(BaseModel):
+    """The applicant's content of one submitted version, exactly as it was submitted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    summary: str | None = None
+    project_start: date | None = None
+    project_end: date | None = None
+    project_owner: str | None = None
+    partners: list[Partner] = Field(default_factory=list)
+    contact_person: ContactPerson | None = None
+    legal_entity: OrgNumber | None = None
+    cluster_id: UUID | None = None
+    budget: list[BudgetLine] = Field(default_factory=list)
+    requested_amount_nok: Nok | None = None
+    objectives: list[str] = Field(default_factory=list)
+    aid_basis: AidBasis | None = None
+    implementation_plan: str | None = None
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+
+
+class ApplicationSubmitted(EventPayload):
+    """A complete submitted version; a resubmission before the deadline is a new version."""
+
+    TYPE = "no.nic.application.submitted.v1"
+    TOPIC = TOPIC
+
+    application_id: UUID
+    call_id: UUID
+    scheme: Scheme
+    version: int = Field(ge=1)
+    applicant_org_number: OrgNumber
+    submitted_at: datetime
+    content: ApplicationContent
+    content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    def event_subject(self) -> str:
+        return str(self.application_id)
+
+
+class ApplicationWithdrawn(EventPayload):
+    TYPE = "no.nic.application.withdrawn.v1"
+    TOPIC = TOPIC
+
+    application_id: UUID
+    call_id: UUID
+    reason: str
+    withdrawn_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.application_id)
+
+
+class PrioritisedProposal(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    application_id: UUID
+    rank: int = Field(ge=1)
+
+
+class ClusterPrioritySubmitted(EventPayload):
+    """Innovasjonsrammen stage 5: a cluster forwards 2–4 ranked proposals to the programme."""
+
+    TYPE = "no.nic.cluster_priority.submitted.v1"
+    TOPIC = TOPIC
+
+    call_id: UUID
+    cluster_id: UUID
+    proposals: list[PrioritisedProposal]
+    submitted_at: datetime
+
+    def event_subject(self) -> str:
+        return f"{self.call_id}:{self.cluster_id}"

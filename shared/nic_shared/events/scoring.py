@@ -1,0 +1,102 @@
+"""Events scoring publishes on `nic.scoring`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nic_shared.events.base import EventPayload
+from nic_shared.money import Nok
+
+TOPIC = "nic.scoring"
+
+
+class CriterionMark(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criterion_id: str
+    mark: Decimal
+
+
+class ReviewSubmitted(EventPayload):
+    TYPE = "no.nic.review.submitted.v1"
+    TOPIC = TOPIC
+
+    review_id: UUID
+    application_id: UUID
+    call_id: UUID
+    panel_member_id: UUID
+    marks: list[CriterionMark]
+    submitted_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.application_id)
+
+
+class PanelScored(EventPayload):
+    """An application's final panel result: per-criterion marks, weighted total, thresholds."""
+
+    TYPE = "no.nic.panel.scored.v1"
+    TOPIC = TOPIC
+
+    application_id: UUID
+    call_id: UUID
+    marks: list[CriterionMark]
+    weighted_total: Decimal
+    passed_thresholds: bool
+    by_consensus: bool
+    scored_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.application_id)
+
+
+class FundingOutcome(StrEnum):
+    RECOMMENDED = "recommended"
+    RESERVE = "reserve"
+    NOT_RECOMMENDED = "not_recommended"
+
+
+class RankingEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    application_id: UUID
+    rank: int | None = Field(description="None for applications below a threshold.")
+    weighted_total: Decimal
+    requested_amount_nok: Nok
+    outcome: FundingOutcome
+
+
+class RankingPublished(EventPayload):
+    TYPE = "no.nic.ranking.published.v1"
+    TOPIC = TOPIC
+
+    call_id: UUID
+    ranking_version: int = Field(ge=1)
+    budget_frame_nok: Nok
+    recommended_total_nok: Nok
+    entries: list[RankingEntry]
+    published_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.call_id)
+
+
+class FundingRecommended(EventPayload):
+    TYPE = "no.nic.funding.recommended.v1"
+    TOPIC = TOPIC
+
+    application_id: UUID
+    call_id: UUID
+    ranking_version: int = Field(ge=1)
+    outcome: FundingOutcome
+    rank: int | None
+    recommended_amount_nok: Nok
+    recommended_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.application_id)

@@ -1,0 +1,40 @@
+"""HTTP conventions every service uses: ETags with If-Match, and opaque paging cursors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from nic_shared.problems import BadRequest, PreconditionFailed, PreconditionRequired
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def require_if_match(if_match: str | None, version: int) -> None:
+    """Updates need the ETag the client read; a stale one gets 412 and changes nothing."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "send If-Match with the ETag you read", detail_nb="send If-Match med ETag-en du leste"
+        )
+    if if_match.strip() not in (etag(version), f"W/{etag(version)}", "*"):
+        raise PreconditionFailed(
+            f"the resource has changed; its current ETag is {etag(version)}",
+            detail_nb=f"ressursen er endret; gjeldende ETag er {etag(version)}",
+        )
+
+
+def encode_cursor(*values: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as exc:
+        raise BadRequest("the cursor is not one this API issued", slug="invalid-cursor") from exc
+    if not isinstance(values, list):
+        raise BadRequest("the cursor is not one this API issued", slug="invalid-cursor")
+    return values

@@ -1,0 +1,118 @@
+"""The tables every service keeps for its events: outbox, inbox (processed ids), dead letters.
+
+They are defined once here and added to each service's own MetaData; each service's first
+migration calls `create_messaging_tables(op)`, built from the same column definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.schema import SchemaItem
+
+from nic_shared.db import UtcDateTime
+
+_Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+def _outbox_columns() -> list[SchemaItem]:
+    return [
+        Column("id", _Id, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("traceparent", String(64)),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("sent_at", UtcDateTime),
+        UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    ]
+
+
+def _inbox_columns() -> list[SchemaItem]:
+    return [
+        Column("event_id", String(64), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("processed_at", UtcDateTime, nullable=False),
+    ]
+
+
+def _dead_letter_columns() -> list[SchemaItem]:
+    return [
+        Column("id", _Id, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False),
+        Column("event_type", String(200)),
+        Column("consumer_group", String(200), nullable=False),
+        Column("origin_topic", String(200), nullable=False),
+        Column("origin_partition", Integer, nullable=False),
+        Column("origin_offset", BigInteger, nullable=False),
+        Column("key", String(200)),
+        Column("payload", Text, nullable=False),
+        Column("traceparent", String(64)),
+        Column("error_type", String(200), nullable=False),
+        Column("error", Text, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("dead_lettered_at", UtcDateTime, nullable=False),
+        Column("replayed_at", UtcDateTime),
+        Column("replay_count", Integer, nullable=False, server_default=text("0")),
+    ]
+
+
+_UNSENT = text("sent_at IS NULL")
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    outbox: Table
+    inbox: Table
+    dead_letters: Table
+
+
+def define_messaging_tables(metadata: MetaData) -> MessagingTables:
+    """Add the three tables to a service's MetaData."""
+    outbox = Table("outbox", metadata, *_outbox_columns())
+    Index("ix_outbox_unsent", outbox.c.id, postgresql_where=_UNSENT, sqlite_where=_UNSENT)
+    Index("ix_outbox_created_at", outbox.c.created_at)
+    inbox = Table("inbox", metadata, *_inbox_columns())
+    dead_letters = Table("dead_letters", metadata, *_dead_letter_columns())
+    Index("ix_dead_letters_event_id", dead_letters.c.event_id)
+    return MessagingTables(outbox, inbox, dead_letters)
+
+
+def create_messaging_tables(op: Any) -> None:
+    """For a service's first Alembic migration: create the tables exactly as defined above."""
+    builders: list[tuple[str, Callable[[], list[SchemaItem]]]] = [
+        ("outbox", _outbox_columns),
+        ("inbox", _inbox_columns),
+        ("dead_letters", _dead_letter_columns),
+    ]
+    for name, columns in builders:
+        op.create_table(name, *columns())
+    op.create_index(
+        "ix_outbox_unsent", "outbox", ["id"], postgresql_where=_UNSENT, sqlite_where=_UNSENT
+    )
+    op.create_index("ix_outbox_created_at", "outbox", ["created_at"])
+    op.create_index("ix_dead_letters_event_id", "dead_letters", ["event_id"])
+
+
+def drop_messaging_tables(op: Any) -> None:
+    for name in ("dead_letters", "inbox", "outbox"):
+        op.drop_table(name)

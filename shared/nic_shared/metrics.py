@@ -1,0 +1,70 @@
+"""Prometheus metrics, one registry per app so several apps can live in one process (tests)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = {"service": service}
+        r = self.registry
+        self.http_requests = Counter(
+            "nic_http_requests",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
+            registry=r,
+        )
+        self.http_latency = Histogram(
+            "nic_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.events_published = Counter(
+            "nic_events_published", "Events the outbox relay published", ["type"], registry=r
+        )
+        self.events_consumed = Counter(
+            "nic_events_consumed", "Events handled by outcome", ["type", "outcome"], registry=r
+        )
+        self.event_handling = Histogram(
+            "nic_event_handling_seconds",
+            "Time to handle one event",
+            ["type"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.consumer_retries = Counter(
+            "nic_consumer_retries",
+            "Event handling attempts that will be retried",
+            ["type"],
+            registry=r,
+        )
+        self.dead_letters = Counter(
+            "nic_dead_letters", "Events sent to a dead-letter topic", ["type"], registry=r
+        )
+        self.outbox_backlog = Gauge(
+            "nic_outbox_backlog", "Outbox rows not yet published", registry=r
+        )
+        self.outbox_oldest_age = Gauge(
+            "nic_outbox_oldest_unsent_age_seconds",
+            "Age of the oldest unsent outbox row",
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "nic_consumer_lag",
+            "Messages behind the partition's end",
+            ["topic", "partition"],
+            registry=r,
+        )
+        self.info = Gauge(
+            "nic_service_info", "The service this process runs", ["service"], registry=r
+        )
+        self.info.labels(**labels).set(1)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

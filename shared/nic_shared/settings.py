@@ -1,0 +1,79 @@
+"""One settings base for every service; each service subclasses it with its own env prefix.
+
+`NIC_INTAKE_DATABASE_URL`, `NIC_SCORING_PORT`, ... : a service reads only its own prefix,
+so four services can run side by side from one environment.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
+_PLACEHOLDERS = {DEV_JWT_SECRET, "", "changeme", "change-me", "secret"}
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs: where it listens, its database, the broker, auth, CORS."""
+
+    model_config = SettingsConfigDict(env_prefix="NIC_", extra="ignore")
+
+    service_name: str
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int
+    database_url: str
+    db_pool_size: int = Field(default=10, ge=1)
+    sqlite_busy_timeout_ms: int = 5000
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_idempotence: bool = Field(
+        default=False,
+        description="On for Apache Kafka; the embedded Tansu broker refuses InitProducerId.",
+    )
+    kafka_topic_prefix: str = ""
+    kafka_partitions: int = Field(default=6, ge=1)
+    kafka_fetch_max_wait_ms: int = Field(default=10, ge=0)
+    kafka_session_timeout_ms: int = Field(default=10000, ge=1000)
+    kafka_heartbeat_interval_ms: int = Field(default=3000, ge=100)
+    kafka_request_timeout_ms: int = Field(default=10000, ge=1000)
+
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_poll_interval_s: float = Field(default=1.0, gt=0)
+    relay_backoff_max_s: float = Field(default=5.0, gt=0)
+    outbox_retention_hours: int = Field(default=72, ge=0)
+
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_initial_s: float = Field(default=0.1, gt=0)
+    consumer_backoff_max_s: float = Field(default=10.0, gt=0)
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = "nic-dev"
+    jwt_audience: str = "nic-platform"
+    jwt_algorithms: list[str] = Field(default_factory=lambda: ["HS256", "RS256", "ES256"])
+
+    cors_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> ServiceSettings:
+        weak = self.jwt_secret in _PLACEHOLDERS or len(self.jwt_secret) < 32
+        if self.environment != "development" and self.jwt_jwks_url is None and weak:
+            raise ValueError(
+                "jwt_secret is a placeholder or shorter than 32 characters; "
+                "set a real secret or a JWKS URL outside development"
+            )
+        if "none" in {a.lower() for a in self.jwt_algorithms}:
+            raise ValueError("the 'none' JWT algorithm is never allowed")
+        return self
+
+    def topic(self, name: str) -> str:
+        """A topic's name on the broker (a prefix lets tests and tenants share one broker)."""
+        return f"{self.kafka_topic_prefix}{name}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.kafka_topic_prefix}nic-{self.service_name}"
