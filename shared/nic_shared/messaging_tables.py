@@ -1,4 +1,4 @@
-"""The tables every service keeps for its events: outbox, inbox (processed ids), dead letters.
+"""The tables every service keeps: outbox, inbox (processed ids), dead letters, idempotency keys.
 
 They are defined once here and added to each service's own MetaData; each service's first
 migration calls `create_messaging_tables(op)`, built from the same column definitions.
@@ -76,6 +76,18 @@ def _dead_letter_columns() -> list[SchemaItem]:
     ]
 
 
+def _idempotency_columns() -> list[SchemaItem]:
+    return [
+        Column("scope", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response_body", Text, nullable=False),
+        Column("response_headers", Text, nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+    ]
+
+
 _UNSENT = text("sent_at IS NULL")
 
 
@@ -84,6 +96,7 @@ class MessagingTables:
     outbox: Table
     inbox: Table
     dead_letters: Table
+    idempotency: Table
 
 
 def define_messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -94,7 +107,8 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
     inbox = Table("inbox", metadata, *_inbox_columns())
     dead_letters = Table("dead_letters", metadata, *_dead_letter_columns())
     Index("ix_dead_letters_event_id", dead_letters.c.event_id)
-    return MessagingTables(outbox, inbox, dead_letters)
+    idempotency = Table("idempotency_keys", metadata, *_idempotency_columns())
+    return MessagingTables(outbox, inbox, dead_letters, idempotency)
 
 
 def create_messaging_tables(op: Any) -> None:
@@ -103,6 +117,7 @@ def create_messaging_tables(op: Any) -> None:
         ("outbox", _outbox_columns),
         ("inbox", _inbox_columns),
         ("dead_letters", _dead_letter_columns),
+        ("idempotency_keys", _idempotency_columns),
     ]
     for name, columns in builders:
         op.create_table(name, *columns())
@@ -114,5 +129,5 @@ def create_messaging_tables(op: Any) -> None:
 
 
 def drop_messaging_tables(op: Any) -> None:
-    for name in ("dead_letters", "inbox", "outbox"):
+    for name in ("idempotency_keys", "dead_letters", "inbox", "outbox"):
         op.drop_table(name)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from nic_shared.contracts.registry_facts import SmeClass
-from nic_shared.events.intake import AidBasis
 
 from nic_eligibility.domain.aid import (
     GBER_CAPS,
@@ -16,6 +14,8 @@ from nic_eligibility.domain.aid import (
     intensity_text,
     sme_cost_share_at_least,
 )
+from nic_shared.contracts.registry_facts import SmeClass
+from nic_shared.events.intake import AidBasis
 
 SMALL, MEDIUM, LARGE = SmeClass.SMALL, SmeClass.MEDIUM, SmeClass.LARGE
 

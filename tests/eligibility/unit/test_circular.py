@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from eligibility_builders import circular
+
 from nic_shared.contracts.registry_facts import NicStatus, Sector, SmeClass
 from nic_shared.events.eligibility import Outcome
 from nic_shared.events.intake import AidBasis, PartnerRole
@@ -192,7 +193,7 @@ def test_004_de_minimis_share_follows_the_budget_split():
 
 def test_004_de_minimis_undeclared_headroom_fails():
     case = circular()
-    case.partner(list(case.partners)[0], de_minimis_headroom_nok=None)
+    case.partner(next(iter(case.partners)), de_minimis_headroom_nok=None)
     assert case.outcome_of("de_minimis_headroom") == "fail"
 
 

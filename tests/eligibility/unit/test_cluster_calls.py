@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from eligibility_builders import ORG, arena_admission, mature_clusters
+
+from nic_eligibility.domain import InvalidParameters, facts_date
 from nic_shared.contracts.registry_facts import ClusterLevel
 from nic_shared.events.eligibility import Outcome
 from nic_shared.events.intake import AttachmentRef
-
-from nic_eligibility.domain import InvalidParameters, facts_date
 
 
 def test_mature_clusters_the_starting_case_is_eligible():
@@ -49,9 +49,8 @@ def test_000_formal_a_responsible_contact_person_is_required():
 
 def test_000_formal_the_contract_party_must_be_given():
     """000: one legal entity represents the cluster as formal contract party."""
-    assert mature_clusters().set(legal_entity=None).outcome_of(
-        "contract_party_is_cluster_entity"
-    ) == ("fail")
+    case = mature_clusters().set(legal_entity=None)
+    assert case.outcome_of("contract_party_is_cluster_entity") == "fail"
 
 
 def test_000_formal_the_contract_party_must_be_the_mature_clusters_entity():

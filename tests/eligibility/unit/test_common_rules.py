@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from eligibility_builders import ORG, circular, innovasjonsrammen
+
 from nic_shared.events.eligibility import Outcome
 
 

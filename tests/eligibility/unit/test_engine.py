@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 import pytest
 from eligibility_builders import ORG, circular, innovasjonsrammen, mature_clusters
-from nic_shared.events.eligibility import Outcome, RuleOutcome
 
 from nic_eligibility.domain import (
     PREDICATES,
@@ -18,9 +17,11 @@ from nic_eligibility.domain import (
     RuleResult,
     Severity,
     UnknownRuleSet,
+    assess,
     overall,
 )
 from nic_eligibility.domain.messages import render
+from nic_shared.events.eligibility import Outcome, RuleOutcome
 
 
 def result(outcome: RuleOutcome, severity: Severity) -> RuleResult:
@@ -55,8 +56,10 @@ def test_every_rule_names_a_registered_predicate_and_has_unique_id():
 def test_every_rule_cites_a_clause_and_speaks_both_languages():
     for rule_set in RULE_SETS.values():
         for rule in rule_set.rules:
-            assert rule.clause.seed and rule.clause.section, rule.id
-            assert rule.requirement.nb and rule.requirement.en, rule.id
+            assert rule.clause.seed, rule.id
+            assert rule.clause.section, rule.id
+            assert rule.requirement.nb, rule.id
+            assert rule.requirement.en, rule.id
 
 
 @pytest.mark.parametrize("build", [innovasjonsrammen, circular, mature_clusters])
@@ -161,6 +164,4 @@ def test_times_must_carry_a_zone():
 
 def test_assessing_twice_gives_the_same_assessment():
     data = circular().input()
-    from nic_eligibility.domain import assess
-
     assert assess(data) == assess(data)

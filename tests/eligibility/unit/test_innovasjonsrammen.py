@@ -8,6 +8,7 @@ from eligibility_builders import (
     innovasjonsrammen,
     membership,
 )
+
 from nic_shared.contracts.registry_facts import Sector, SmeClass
 from nic_shared.events.eligibility import Outcome
 from nic_shared.events.intake import PartnerRole

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from nic_shared.events.specs import Criterion, LocalText, Scale, ScoringSchemeSpec
 
 INNOVASJONSRAMMEN_WEIGHTS = {

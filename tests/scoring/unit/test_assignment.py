@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_scoring.domain.assignment import (
     Assignment,
     AssignmentRefusedError,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+
 from nic_scoring.domain.assignment import AssignmentRefusedError
 from nic_scoring.domain.conflicts import ApplicationParties, PanelMember
 from nic_scoring.domain.marks import InvalidMarksError

@@ -14,6 +14,7 @@ from uuid import UUID
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
 from nic_scoring.domain.assignment import AssignmentRefusedError
 from nic_scoring.domain.conflicts import ApplicationParties, PanelMember
 from nic_scoring.domain.marks import InvalidMarksError
@@ -78,6 +79,14 @@ class PanelMachine(RuleBasedStateMachine):
     @rule(member_id=member_ids, application_id=application_ids)
     def declare_conflict(self, member_id, application_id):
         self.panel.declare_conflict(member_id, application_id)
+
+    @rule(data=st.data())
+    def a_reviewer_behind_a_result_declares_a_conflict(self, data):
+        if not self.panel.results:
+            return
+        application_id = data.draw(st.sampled_from(sorted(self.panel.results)))
+        reviewers = sorted(self.panel.results[application_id].reviewer_ids)
+        self.panel.declare_conflict(data.draw(st.sampled_from(reviewers)), application_id)
 
     @rule(application_id=application_ids, member_id=member_ids, given=marks)
     def save_draft(self, application_id, member_id, given):

@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_scoring.domain.marks import weighted_total
 from nic_scoring.domain.ranking import ScoredApplication, rank_applications
 from nic_shared.events.scoring import FundingOutcome

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from nic_shared.events.specs import RuleSetSpec
-
 from nic_eligibility.domain import predicates as _predicates  # noqa: F401  (registers them)
 from nic_eligibility.domain.context import build_context, oslo_date
 from nic_eligibility.domain.engine import PREDICATES, Predicate, evaluate, overall
 from nic_eligibility.domain.model import Assessment, AssessmentInput
 from nic_eligibility.domain.parameters import resolve
 from nic_eligibility.domain.rulesets import RuleSet, get_rule_set
+from nic_shared.events.specs import RuleSetSpec
 
 
 def facts_date(spec: RuleSetSpec, *, submitted_at: datetime, deadline: datetime) -> date:

@@ -13,13 +13,12 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from nic_shared.contracts.registry_facts import ClusterFacts, OrganisationFacts
-from nic_shared.events.intake import ApplicationContent, Partner
-
 from nic_eligibility.domain.classify import is_foreign
 from nic_eligibility.domain.errors import FactsDateMismatch, FactsIncomplete
 from nic_eligibility.domain.model import AssessmentInput
 from nic_eligibility.domain.parameters import Parameters
+from nic_shared.contracts.registry_facts import ClusterFacts, OrganisationFacts
+from nic_shared.events.intake import ApplicationContent, Partner
 
 OSLO = ZoneInfo("Europe/Oslo")
 

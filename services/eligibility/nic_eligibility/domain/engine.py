@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nic_shared.events.eligibility import Outcome, RuleOutcome
-
 from nic_eligibility.domain.messages import render
 from nic_eligibility.domain.model import FactValue, Rule, RuleResult
+from nic_shared.events.eligibility import Outcome, RuleOutcome
 
 if TYPE_CHECKING:
     from nic_eligibility.domain.context import Context

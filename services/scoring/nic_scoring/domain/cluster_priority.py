@@ -15,10 +15,9 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from nic_scoring.domain.marks import validate_marks, weighted_total
 from nic_shared.events.scoring import CriterionMark
 from nic_shared.events.specs import ScoringSchemeSpec
-
-from nic_scoring.domain.marks import validate_marks, weighted_total
 
 MIN_PROPOSALS = 2
 MAX_PROPOSALS = 4

@@ -11,9 +11,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from uuid import UUID
 
-from nic_shared.events.scoring import RankingEntry
-
 from nic_scoring.domain.marks import display
+from nic_shared.events.scoring import RankingEntry
 
 HEADER = (
     "rank",

@@ -12,9 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from nic_shared.events.scoring import CriterionMark
-from nic_shared.events.specs import ScoringSchemeSpec
-
 from nic_scoring.domain.assignment import (
     Assignment,
     AssignmentPlan,
@@ -27,6 +24,8 @@ from nic_scoring.domain.conflicts import ApplicationParties, PanelMember, is_con
 from nic_scoring.domain.marks import as_criterion_marks, validate_marks
 from nic_scoring.domain.panel_score import PanelScore, score_consensus, score_reviews
 from nic_scoring.domain.reviews import Review, ReviewStatus
+from nic_shared.events.scoring import CriterionMark
+from nic_shared.events.specs import ScoringSchemeSpec
 
 
 class PanelRuleError(ValueError):

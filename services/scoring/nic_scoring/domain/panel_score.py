@@ -9,9 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nic_shared.events.scoring import CriterionMark
-from nic_shared.events.specs import ScoringSchemeSpec
-
 from nic_scoring.domain.marks import (
     exact_aggregate,
     exact_weighted_total,
@@ -20,6 +17,8 @@ from nic_scoring.domain.marks import (
     weighted_total,
 )
 from nic_scoring.domain.thresholds import ThresholdResult, check_thresholds
+from nic_shared.events.scoring import CriterionMark
+from nic_shared.events.specs import ScoringSchemeSpec
 
 
 @dataclass(frozen=True)

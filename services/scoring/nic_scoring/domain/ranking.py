@@ -22,11 +22,10 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from nic_shared.events.scoring import FundingOutcome, RankingEntry
-from nic_shared.events.specs import ScoringSchemeSpec
-
 from nic_scoring.domain.marks import Marks
 from nic_scoring.domain.thresholds import check_thresholds
+from nic_shared.events.scoring import FundingOutcome, RankingEntry
+from nic_shared.events.specs import ScoringSchemeSpec
 
 
 @dataclass(frozen=True)

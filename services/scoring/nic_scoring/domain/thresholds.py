@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nic_shared.events.specs import ScoringSchemeSpec
-
 from nic_scoring.domain.marks import Marks
+from nic_shared.events.specs import ScoringSchemeSpec
 
 OVERALL = None
 """`ThresholdMiss.criterion_id` for the threshold on the weighted total."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from nic_shared.events.intake import AidBasis
-
 from nic_eligibility.domain.aid import (
     caps_for,
     de_minimis_share_exceeds,
@@ -13,6 +11,7 @@ from nic_eligibility.domain.aid import (
 from nic_eligibility.domain.classify import is_sme, size_class
 from nic_eligibility.domain.context import Context, oslo_date
 from nic_eligibility.domain.engine import Verdict, check, failed, not_applicable, predicate
+from nic_shared.events.intake import AidBasis
 
 
 @predicate("aid_basis_allowed")

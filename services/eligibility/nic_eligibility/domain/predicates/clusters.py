@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from nic_shared.contracts.registry_facts import NicStatus
-
 from nic_eligibility.domain.classify import is_company
 from nic_eligibility.domain.context import Context
 from nic_eligibility.domain.engine import Verdict, check, failed, predicate
+from nic_shared.contracts.registry_facts import NicStatus
 
 FORMER_OR_CURRENT = frozenset({NicStatus.ACTIVE, NicStatus.FORMER})
 

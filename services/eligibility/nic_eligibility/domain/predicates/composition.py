@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from nic_shared.events.intake import Partner
-
 from nic_eligibility.domain.classify import (
     is_company,
     is_public_body,
@@ -15,6 +13,7 @@ from nic_eligibility.domain.classify import (
 )
 from nic_eligibility.domain.context import Context
 from nic_eligibility.domain.engine import Verdict, check, predicate
+from nic_shared.events.intake import Partner
 
 
 def _is_cluster_organisation(ctx: Context, key: str) -> bool:

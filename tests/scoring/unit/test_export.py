@@ -1,0 +1,54 @@
+"""A ranking exports as a header and one row per entry, ready for CSV or a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from uuid import UUID
+
+from nic_scoring.domain.export import HEADER, ranking_rows, safe_text, to_csv
+from nic_shared.events.scoring import FundingOutcome, RankingEntry
+
+FIRST, SECOND = UUID(int=1), UUID(int=2)
+ENTRIES = [
+    RankingEntry(
+        application_id=FIRST,
+        rank=1,
+        weighted_total=Decimal("5.683333333333333333333333333333333"),
+        requested_amount_nok=300_000,
+        outcome=FundingOutcome.RECOMMENDED,
+    ),
+    RankingEntry(
+        application_id=SECOND,
+        rank=None,
+        weighted_total=Decimal("2.5"),
+        requested_amount_nok=250_000,
+        outcome=FundingOutcome.NOT_RECOMMENDED,
+    ),
+]
+
+
+def test_rows_start_with_the_header_and_follow_the_ranking():
+    rows = ranking_rows(ENTRIES, {FIRST: "Sirkulær betong", SECOND: "Grønn ferje"})
+    assert rows == [
+        list(HEADER),
+        ["1", str(FIRST), "Sirkulær betong", "5.68", "300000", "recommended"],
+        ["", str(SECOND), "Grønn ferje", "2.50", "250000", "not_recommended"],
+    ]
+
+
+def test_a_missing_title_is_an_empty_cell():
+    assert ranking_rows(ENTRIES[:1])[1][2] == ""
+
+
+def test_a_title_that_looks_like_a_formula_is_defused():
+    assert safe_text('=HYPERLINK("http://x")').startswith("'=")
+    assert safe_text("Grønn ferje") == "Grønn ferje"
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_and_reads_back():
+    rows = ranking_rows(ENTRIES, {FIRST: "Sirkulær betong, fase 2"})
+    data = to_csv(rows)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == rows
