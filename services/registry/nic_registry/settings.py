@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from nic_shared.settings import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -12,3 +15,21 @@ class RegistrySettings(ServiceSettings):
     service_name: str = "registry"
     port: int = 8004
     database_url: str = "sqlite+aiosqlite:///.data/registry.db"
+
+    brreg_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of Brønnøysund's open API, e.g. https://data.brreg.no. None (the "
+            "default, and the embedded setup without internet) turns lookups off: "
+            "organisations are then registered by hand."
+        ),
+    )
+    brreg_timeout_s: float = Field(default=5.0, gt=0)
+    brreg_retries: int = Field(default=2, ge=0, description="Retries after the first attempt.")
+    brreg_backoff_s: float = Field(default=0.2, ge=0)
+    nok_per_eur: Decimal = Field(
+        default=Decimal("11.5"),
+        gt=0,
+        description="NOK per EUR for the EU SME ceilings; a dated fact, set it per year.",
+    )
+    csv_max_bytes: int = Field(default=5_000_000, ge=1000)

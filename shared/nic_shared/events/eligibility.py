@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,13 +28,17 @@ class RuleOutcome(StrEnum):
 
 
 class RuleResultSummary(BaseModel):
+    """One rule's result with the clause it comes from and the facts it was decided on."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule_id: str
+    clause: str
     outcome: RuleOutcome
     severity: str
     message_nb: str
     message_en: str
+    facts: dict[str, Any] = Field(default_factory=dict)
 
 
 class AssessedApplication(BaseModel):

@@ -37,6 +37,16 @@ class ReviewSubmitted(EventPayload):
         return str(self.application_id)
 
 
+class ThresholdMiss(BaseModel):
+    """A threshold not reached: a criterion's (or, with no criterion, the overall) floor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criterion_id: str | None
+    required: Decimal
+    actual: Decimal
+
+
 class PanelScored(EventPayload):
     """An application's final panel result: per-criterion marks, weighted total, thresholds."""
 
@@ -48,6 +58,7 @@ class PanelScored(EventPayload):
     marks: list[CriterionMark]
     weighted_total: Decimal
     passed_thresholds: bool
+    threshold_misses: list[ThresholdMiss] = Field(default_factory=list)
     by_consensus: bool
     scored_at: datetime
 
@@ -65,6 +76,7 @@ class RankingEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     application_id: UUID
+    title: str
     rank: int | None = Field(description="None for applications below a threshold.")
     weighted_total: Decimal
     requested_amount_nok: Nok

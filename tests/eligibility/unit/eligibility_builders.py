@@ -53,6 +53,26 @@ OTHER_CLUSTER_ID = UUID("00000000-0000-4000-8000-000000000002")
 SUBMITTED = datetime(2023, 8, 30, 10, 0, tzinfo=UTC)
 DEADLINE = datetime(2023, 9, 1, 14, 0, tzinfo=UTC)  # 16:00 Oslo time (CEST)
 
+INNOVASJONSRAMMEN_PARAMETERS: dict[str, Any] = {
+    "min_companies": 2,
+    "max_grant_nok": 300_000,
+    "max_aid_intensity_percent": 50,
+    "min_sme_share_percent": 50,
+}
+CIRCULAR_PARAMETERS: dict[str, Any] = {
+    "min_companies": 3,
+    "grant_min_nok": 1_000_000,
+    "grant_max_nok": 2_500_000,
+    "max_aid_intensity_percent": 50,
+    "gber_articles": ["gber_25", "gber_27", "gber_29", "gber_49"],
+    "objectives": [
+        "industrial_symbiosis",
+        "circular_value_chain",
+        "fewer_virgin_materials_or_emissions",
+    ],
+}
+"""The parameters intake's call templates publish (services/intake templates)."""
+
 
 class Case:
     """A mutable application with its registry facts; `assess()` runs the real rules."""
@@ -142,6 +162,12 @@ class Case:
         facts.setdefault("registered_in_foretaksregisteret", None)
         return self.add(key, cost=cost, declared_sme=True, **facts)
 
+    def parameters(self, **changes: Any) -> None:
+        """Change rule-set parameters as a call would; a value of None leaves it out."""
+        merged = {**self.spec.parameters, **changes}
+        merged = {name: value for name, value in merged.items() if value is not None}
+        self.spec = self.spec.model_copy(update={"parameters": merged})
+
     def remove(self, key: str) -> None:
         """Drop a partner and its budget lines (its registry facts may stay)."""
         del self.partners[key]
@@ -220,7 +246,7 @@ def day_before_submission() -> date:
 
 def innovasjonsrammen() -> Case:
     """Two SME companies, 300,000 of 600,000 (50 %), the owner an active cluster member."""
-    case = Case("innovasjonsrammen")
+    case = Case("innovasjonsrammen", **INNOVASJONSRAMMEN_PARAMETERS)
     owner = case.add(case.applicant, member=True, role=PartnerRole.OWNER)
     case.company()
     return case.set(project_owner=owner, requested_amount_nok=300_000)
@@ -228,7 +254,7 @@ def innovasjonsrammen() -> Case:
 
 def circular() -> Case:
     """Three registered companies at 1 million each, 1.5 million de minimis (50 %)."""
-    case = Case("circular_value_chains")
+    case = Case("circular_value_chains", **CIRCULAR_PARAMETERS)
     owner = case.add(
         case.applicant, cost=1_000_000, member=True, role=PartnerRole.OWNER, headroom=500_000
     )

@@ -162,7 +162,7 @@ def test_004_aid_basis_must_be_given():
 
 def test_004_aid_basis_outside_the_calls_articles_fails():
     case = circular().set(aid_basis=AidBasis.GBER_49)
-    case.spec = case.spec.model_copy(update={"parameters": {"gber_articles": ["gber_25"]}})
+    case.parameters(gber_articles=["gber_25"])
     assert case.outcome_of("aid_basis_allowed") == "fail"
 
 

@@ -97,7 +97,7 @@ def test_an_unknown_rule_set_is_refused():
 
 def test_an_unknown_parameter_is_refused_rather_than_ignored():
     case = innovasjonsrammen()
-    case.spec = case.spec.model_copy(update={"parameters": {"max_grant": 1}})
+    case.parameters(max_grant=1)
     with pytest.raises(InvalidParameters, match="max_grant"):
         case.assess()
 
@@ -105,25 +105,42 @@ def test_an_unknown_parameter_is_refused_rather_than_ignored():
 @pytest.mark.parametrize("value", ["300000", True, -1, ["1"]])
 def test_a_parameter_of_the_wrong_type_is_refused(value):
     case = innovasjonsrammen()
-    case.spec = case.spec.model_copy(update={"parameters": {"max_grant_nok": value}})
+    case.parameters(max_grant_nok=value)
     with pytest.raises(InvalidParameters):
         case.assess()
 
 
-def test_parameters_default_to_the_seed_and_are_recorded():
-    assessment = innovasjonsrammen().assess()
-    assert assessment.parameters == {
+def test_parameters_are_recorded_and_counts_default_to_the_seed():
+    case = innovasjonsrammen()
+    case.spec = case.spec.model_copy(update={"parameters": {}})
+    assert case.assess().parameters == {
         "min_companies": 2,
-        "max_grant_nok": 300_000,
+        "max_grant_nok": None,
         "max_aid_intensity_percent": 50,
         "min_sme_share_percent": 50,
     }
 
 
+def test_a_call_without_a_grant_maximum_has_no_such_limit():
+    """Intake leaves a limit out when the call sets none; the rule does not apply."""
+    case = innovasjonsrammen().set(requested_amount_nok=5_000_000)
+    case.costs(5_000_000)
+    case.parameters(max_grant_nok=None)
+    assert case.outcome_of("grant_within_max") == "not_applicable"
+
+
+def test_an_open_ended_grant_range_checks_only_its_lower_end():
+    case = circular().set(requested_amount_nok=999_999)
+    case.parameters(grant_max_nok=None)
+    assert case.outcome_of("grant_within_range") == "fail"
+    case.parameters(grant_min_nok=None)
+    assert case.outcome_of("grant_within_range") == "not_applicable"
+
+
 def test_a_call_with_other_limits_needs_no_code():
     case = innovasjonsrammen().set(requested_amount_nok=400_000)
     case.costs(500_000)
-    case.spec = case.spec.model_copy(update={"parameters": {"max_grant_nok": 400_000}})
+    case.parameters(max_grant_nok=400_000)
     assert case.assess().outcome is Outcome.ELIGIBLE
 
 

@@ -33,7 +33,7 @@ def test_003_partners_one_company_is_not_enough():
 def test_003_partners_minimum_comes_from_the_call():
     """A call with other limits needs no code: min_companies=3 fails two companies."""
     case = innovasjonsrammen()
-    case.spec = case.spec.model_copy(update={"parameters": {"min_companies": 3}})
+    case.parameters(min_companies=3)
     assert case.outcome_of("min_companies") == "fail"
 
 

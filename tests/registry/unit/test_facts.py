@@ -69,6 +69,8 @@ def test_state_owned_listed_company_is_public_controlled_and_large():
     assert facts.org_form == "ASA"
     assert facts.sector is Sector.PUBLIC_CONTROLLED_COMPANY
     assert facts.sector_code == "1120"
+    assert facts.public_controlled
+    assert not facts.public
     assert facts.sme_class is SmeClass.LARGE
     assert facts.registered_in_foretaksregisteret is True
     assert not facts.bankrupt
@@ -88,6 +90,7 @@ def test_state_body_has_parent_and_public_state_sector():
     org = Organisation("991825827", "Digdir", brreg("brreg_orgl.json"))
     facts = organisation_facts("991825827", DAY, org, [], {}, RATE)
     assert facts.sector is Sector.PUBLIC_STATE
+    assert facts.public
     assert facts.parent_org_number == "932384469"
 
 

@@ -125,12 +125,14 @@ def test_assignment_never_picks_a_conflicted_member_and_is_order_independent(
     plan = assign_reviewers(members, apps, n)
     by_id = {m.member_id: m for m in members}
     apps_by_id = {a.application_id: a for a in apps}
-    for a in plan.assignments:
-        assert not is_conflicted(by_id[a.member_id], apps_by_id[a.application_id])
+    for assignment in plan.assignments:
+        reviewer = by_id[assignment.member_id]
+        assert not is_conflicted(reviewer, apps_by_id[assignment.application_id])
     per_app = Counter(a.application_id for a in plan.assignments)
     short = {s.application_id for s in plan.shortfalls}
-    for a in apps:
-        assert (per_app[a.application_id] == n) != (a.application_id in short)
+    for application in apps:
+        got_n = per_app[application.application_id] == n
+        assert got_n != (application.application_id in short)
     rnd.shuffle(members)
     rnd.shuffle(apps)
     assert assign_reviewers(members, apps, n) == plan

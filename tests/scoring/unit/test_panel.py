@@ -102,10 +102,10 @@ def test_a_late_conflict_drops_a_result_that_used_the_members_marks(panel):
     assert panel.score(APP).reviewer_ids == {ANNA}
 
 
-def test_a_new_reviewer_makes_the_earlier_result_incomplete(panel, innovasjonsrammen):
+def test_a_new_reviewer_makes_the_earlier_result_incomplete(panel):
     reviewed_by_anna_and_bjorn(panel)
     panel.score(APP)
-    panel.members[UUID(int=1004)] = PanelMember(UUID(int=1004))
+    panel.add_member(PanelMember(UUID(int=1004)))
     panel.assign(APP, UUID(int=1004))
     assert APP not in panel.results
 

@@ -65,7 +65,7 @@ class PanelMachine(RuleBasedStateMachine):
         self.panel = Panel(SCHEME, MEMBERS, APPLICATIONS)
 
     def attempt(self, operation, *args) -> None:
-        with contextlib.suppress(REFUSALS):
+        with contextlib.suppress(*REFUSALS):
             operation(*args)
 
     @rule(application_id=application_ids, member_id=member_ids)

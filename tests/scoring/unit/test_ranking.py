@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nic_scoring.domain.marks import weighted_total
+from nic_scoring.domain.marks import InvalidMarksError, weighted_total
 from nic_scoring.domain.ranking import ScoredApplication, rank_applications
 from nic_shared.events.scoring import FundingOutcome
 
@@ -170,3 +170,9 @@ def test_the_same_applications_in_any_order_give_the_same_ranking(
     assert outcomes == sorted(
         outcomes, key=[FundingOutcome.RECOMMENDED, FundingOutcome.RESERVE].index
     )
+
+
+def test_marks_missing_a_criterion_are_refused_before_ranking(innovasjonsrammen):
+    incomplete = ScoredApplication(app_id(1), {"innovation": Decimal(5)}, Decimal(5), 0, DEADLINE)
+    with pytest.raises(InvalidMarksError):
+        rank_applications(innovasjonsrammen, [incomplete], 0)

@@ -117,7 +117,7 @@ class Assessment:
     outcome: Outcome
     rule_set: str
     rule_set_version: int
-    parameters: Mapping[str, ParameterValue]
+    parameters: Mapping[str, ParameterValue | None]
     results: tuple[RuleResult, ...]
     facts_as_of: date
 

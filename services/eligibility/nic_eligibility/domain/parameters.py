@@ -2,6 +2,8 @@
 
 The call's RuleSetSpec overrides the defaults, so a new call with other limits needs no
 code. Unknown names are refused: a misspelt limit must not silently fall back to a default.
+A grant limit has no default: intake leaves it out when the call sets no such limit, and
+the rule using it is then not applicable.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ Kind = Literal["int", "percent", "str", "str_list"]
 
 @dataclass(frozen=True)
 class ParameterSpec:
-    """One parameter: its kind, the seed's value, and (for strings) the allowed values."""
+    """One parameter: its kind, the seed's value (None: optional), and allowed strings."""
 
     name: str
     kind: Kind
-    default: ParameterValue
+    default: ParameterValue | None
     choices: tuple[str, ...] = ()
 
     def check(self, value: ParameterValue) -> ParameterValue:
@@ -48,11 +50,17 @@ class ParameterSpec:
 class Parameters:
     """Resolved parameters with typed access for predicates."""
 
-    values: Mapping[str, ParameterValue]
+    values: Mapping[str, ParameterValue | None]
 
     def integer(self, name: str) -> int:
         value = self.values[name]
         assert isinstance(value, int)
+        return value
+
+    def optional_integer(self, name: str) -> int | None:
+        """An optional limit: None when the call sets none."""
+        value = self.values[name]
+        assert value is None or isinstance(value, int)
         return value
 
     def text(self, name: str) -> str:

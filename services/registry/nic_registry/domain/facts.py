@@ -106,6 +106,8 @@ def organisation_facts(
         org_form=form_code,
         sector=sector,
         sector_code=sector_code,
+        public=classification.public,
+        public_controlled=classification.public_controlled,
         sme_class=sme_class(
             organisation.sme_figures,
             nok_per_eur,

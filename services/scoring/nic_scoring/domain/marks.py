@@ -83,11 +83,16 @@ def validate_marks(scheme: ScoringSchemeSpec, marks: Iterable[CriterionMark]) ->
     return {c.id: seen[c.id] for c in scheme.criteria}
 
 
-def weighted_total(scheme: ScoringSchemeSpec, marks: Marks) -> Decimal:
-    """Sum of mark × weight / 100, exact. Marks may be aggregates, so steps are not checked."""
+def require_every_criterion(scheme: ScoringSchemeSpec, marks: Marks) -> None:
+    """InvalidMarksError unless the marks name exactly the scheme's criteria (any values)."""
     problems = _shape_problems(scheme, marks.keys())
     if problems:
         raise InvalidMarksError(problems)
+
+
+def weighted_total(scheme: ScoringSchemeSpec, marks: Marks) -> Decimal:
+    """Sum of mark × weight / 100, exact. Marks may be aggregates, so steps are not checked."""
+    require_every_criterion(scheme, marks)
     return to_decimal(exact_weighted_total(scheme, {k: Fraction(v) for k, v in marks.items()}))
 
 

@@ -39,6 +39,10 @@ class PanelResult:
 
 
 class Panel:
+    """State of one call's panel. `reviews` holds the standing reviews by assignment;
+    reviews voided by a conflict or a withdrawal move to `set_aside`; `results` by application.
+    """
+
     def __init__(
         self,
         scheme: ScoringSchemeSpec,
@@ -53,6 +57,9 @@ class Panel:
         self.reviews: dict[Assignment, Review] = {}
         self.set_aside: list[Review] = []
         self.results: dict[UUID, PanelResult] = {}
+
+    def add_member(self, member: PanelMember) -> None:
+        self.members[member.member_id] = member
 
     def add_application(self, application: ApplicationParties) -> None:
         """An eligible application joins the panel's work."""

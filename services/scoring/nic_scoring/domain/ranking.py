@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from nic_scoring.domain.marks import Marks
+from nic_scoring.domain.marks import Marks, require_every_criterion
 from nic_scoring.domain.thresholds import check_thresholds
 from nic_shared.events.scoring import FundingOutcome, RankingEntry
 from nic_shared.events.specs import ScoringSchemeSpec
@@ -66,10 +66,16 @@ class Ranking:
 def rank_applications(
     scheme: ScoringSchemeSpec, applications: Iterable[ScoredApplication], budget_frame_nok: int
 ) -> Ranking:
-    """Rank, apply thresholds and fund in strict rank order (see the module docstring)."""
+    """Rank, apply thresholds and fund in strict rank order (see the module docstring).
+
+    Each application's marks must name every criterion (InvalidMarksError otherwise).
+    """
     if budget_frame_nok < 0:
         raise ValueError("the budget frame cannot be negative")
-    ordered = sorted(applications, key=lambda a: _order_key(scheme, a))
+    given = list(applications)
+    for app in given:
+        require_every_criterion(scheme, app.marks)
+    ordered = sorted(given, key=lambda a: _order_key(scheme, a))
     ids = [a.application_id for a in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("an application appears more than once")

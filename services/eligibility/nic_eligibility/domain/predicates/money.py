@@ -8,24 +8,32 @@ from __future__ import annotations
 
 from nic_eligibility.domain.aid import intensity_text
 from nic_eligibility.domain.context import Context
-from nic_eligibility.domain.engine import Verdict, check, failed, not_applicable, predicate
+from nic_eligibility.domain.engine import Verdict, check, not_applicable, predicate
 
 
 @predicate("grant_within_max")
 def grant_within_max(ctx: Context) -> Verdict:
-    requested = ctx.content.requested_amount_nok
-    if requested is None:
-        return failed(requested_nok=None)
-    return check(requested <= ctx.params.integer("max_grant_nok"), requested_nok=requested)
+    """Not applicable when the call sets no maximum."""
+    requested, high = ctx.content.requested_amount_nok, ctx.params.optional_integer("max_grant_nok")
+    if high is None:
+        return not_applicable(requested_nok=requested)
+    return check(requested is not None and requested <= high, requested_nok=requested)
 
 
 @predicate("grant_within_range")
 def grant_within_range(ctx: Context) -> Verdict:
+    """Either end may be open; not applicable when the call sets neither."""
     requested = ctx.content.requested_amount_nok
-    if requested is None:
-        return failed(requested_nok=None)
-    low, high = ctx.params.integer("grant_min_nok"), ctx.params.integer("grant_max_nok")
-    return check(low <= requested <= high, requested_nok=requested)
+    low = ctx.params.optional_integer("grant_min_nok")
+    high = ctx.params.optional_integer("grant_max_nok")
+    if low is None and high is None:
+        return not_applicable(requested_nok=requested)
+    inside = (
+        requested is not None
+        and (low is None or low <= requested)
+        and (high is None or requested <= high)
+    )
+    return check(inside, requested_nok=requested)
 
 
 def _within(requested: int | None, cost: int, percent: int) -> bool:

@@ -128,8 +128,8 @@ CIRCULAR_VALUE_CHAINS = RuleSet(
     name="circular_value_chains",
     parameters=(
         ParameterSpec("min_companies", "int", 3),
-        ParameterSpec("grant_min_nok", "int", 1_000_000),
-        ParameterSpec("grant_max_nok", "int", 2_500_000),
+        ParameterSpec("grant_min_nok", "int", None),
+        ParameterSpec("grant_max_nok", "int", None),
         ParameterSpec("max_aid_intensity_percent", "percent", 50),
         ParameterSpec("gber_articles", "str_list", ["gber_25", "gber_27", "gber_29", "gber_49"]),
         ParameterSpec(

@@ -135,7 +135,7 @@ INNOVASJONSRAMMEN = RuleSet(
     name="innovasjonsrammen",
     parameters=(
         ParameterSpec("min_companies", "int", 2),
-        ParameterSpec("max_grant_nok", "int", 300_000),
+        ParameterSpec("max_grant_nok", "int", None),
         ParameterSpec("max_aid_intensity_percent", "percent", 50),
         ParameterSpec("min_sme_share_percent", "percent", 50),
     ),

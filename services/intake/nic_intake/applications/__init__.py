@@ -1,0 +1,1 @@
+"""Applications: drafts created by an applicant organisation and filled in part by part."""

@@ -1,0 +1,110 @@
+"""HTTP models for applications. Status, version and times are never writable."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nic_shared.events.intake import AidBasis, BudgetLine, ContactPerson, Partner
+from nic_shared.money import Nok, OrgNumber
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class DraftContent(BaseModel):
+    """What the applicant fills in. Everything is optional while drafting; completeness is
+    checked at submission. Attachments are uploaded separately; aid intensity is computed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    summary: str | None = Field(default=None, max_length=5000)
+    project_start: date | None = None
+    project_end: date | None = None
+    project_owner: str | None = Field(
+        default=None, description="The owner partner's key (org number or CC:foreign-id)."
+    )
+    partners: list[Partner] = Field(default_factory=list, max_length=200)
+    contact_person: ContactPerson | None = None
+    legal_entity: OrgNumber | None = None
+    cluster_id: UUID | None = Field(
+        default=None, description="The cluster a proposal is sent to (Innovasjonsrammen)."
+    )
+    budget: list[BudgetLine] = Field(default_factory=list, max_length=2000)
+    requested_amount_nok: Nok | None = None
+    objectives: list[str] = Field(default_factory=list, max_length=20)
+    aid_basis: AidBasis | None = None
+    implementation_plan: str | None = Field(default=None, max_length=20000)
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class ApplicationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    call_id: UUID
+    content: DraftContent = Field(default_factory=DraftContent)
+
+
+class BudgetSummary(BaseModel):
+    total_nok: int
+    per_partner_nok: dict[str, int]
+    per_year_nok: dict[int, int]
+    requested_amount_nok: int | None
+    aid_intensity_percent: Decimal | None = Field(
+        description="Requested amount over total budget, computed (never typed in)."
+    )
+    within_max_intensity: bool | None
+
+
+class ApplicationOut(BaseModel):
+    id: UUID
+    call_id: UUID
+    scheme: str
+    applicant_org_number: str
+    status: ApplicationStatus
+    stage: str | None
+    version: int = Field(description="The latest submitted version; 0 before submission.")
+    etag: str
+    content: dict[str, Any]
+    budget_summary: BudgetSummary
+    submitted_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApplicationListItem(BaseModel):
+    id: UUID
+    call_id: UUID
+    scheme: str
+    applicant_org_number: str
+    title: str | None
+    status: ApplicationStatus
+    stage: str | None
+    version: int
+    requested_amount_nok: int | None
+    submitted_at: datetime | None
+    created_at: datetime
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationListItem]
+    next_cursor: str | None = None
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=2000)
