@@ -66,6 +66,9 @@ async def test_published_call_is_readable_in_eligibility_and_scoring(
     assert rule_set["rule_set"]["parameters"]["max_grant_nok"] == 300_000
     weights = {c["id"]: c["weight"] for c in scheme["scoring_scheme"]["criteria"]}
     assert weights == {
-        "strategy_anchoring": 25, "novelty": 35, "sustainability": 20, "ability_to_deliver": 20
+        "strategy_anchoring": 25,
+        "novelty": 35,
+        "sustainability": 20,
+        "ability_to_deliver": 20,
     }
     assert scheme["budget_frame_nok"] == 1_000_000

@@ -24,11 +24,14 @@ async def test_exception_after_record_leaves_no_row_and_no_event(
     cfg = harness.settings(broker.bootstrap, db.url, topic_prefix)
     relay = harness.relay_for(db, cfg)
 
-    with pytest.raises(RuntimeError):
+    async def use_case_that_fails_after_recording() -> None:
         async with db.transaction() as session:
             await session.execute(notes.insert().values(text="rolled back"))
             await outbox.record(session, harness.payload())
             raise RuntimeError("the use case failed after recording its event")
+
+    with pytest.raises(RuntimeError):
+        await use_case_that_fails_after_recording()
 
     async with db.transaction() as session:  # a committed one, to prove the relay ran
         await outbox.record(session, harness.payload("committed"))

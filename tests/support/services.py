@@ -58,8 +58,9 @@ class RunningService:
 async def serve(app: FastAPI, *, ready: bool = True) -> AsyncIterator[RunningService]:
     """Serve `app` with uvicorn on a free port in this event loop; wait for /readyz."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                            access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     base_url = f"http://127.0.0.1:{port}"

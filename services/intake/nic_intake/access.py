@@ -81,7 +81,7 @@ async def writable(
     return app
 
 
-def visible(query: Select[tuple[Application]], principal: Principal) -> Select[tuple[Application]]:
+def visible(query: Select[Application], principal: Principal) -> Select[Application]:
     """Restrict a query over applications to what the caller may see."""
     if is_officer(principal):
         return query

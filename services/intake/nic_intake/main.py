@@ -6,22 +6,58 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from nic_intake import problem_types  # noqa: F401  (registers the problem titles)
+from nic_intake.applications import api as applications_api
+from nic_intake.applications import listing
+from nic_intake.attachments import api as attachments_api
+from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
+from nic_intake.calls import extension
+from nic_intake.mail.worker import mail_worker
 from nic_intake.models import messaging
+from nic_intake.priority import api as priority_api
 from nic_intake.settings import IntakeSettings
+from nic_intake.status import api as status_api
+from nic_intake.status.consumers import SUBSCRIPTIONS
+from nic_intake.submission import api as submission_api
+from nic_intake.withdrawal import api as withdrawal_api
 from nic_shared.app import ServiceSpec, create_service_app
+from nic_shared.events import eligibility, scoring
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or IntakeSettings()
+    app = create_service_app(
         ServiceSpec(
-            settings=settings or IntakeSettings(),
+            settings=settings,
             title="NIC intake",
             description="Calls, applications, submission before a hard deadline, receipts.",
             tables=messaging,
-            routers=[calls_api.router],
-            openapi_tags=[{"name": "calls", "description": "Calls for proposals."}],
+            routers=[
+                calls_api.router,
+                extension.router,
+                listing.router,  # before /v1/applications/{id}
+                applications_api.router,
+                attachments_api.router,
+                submission_api.router,
+                withdrawal_api.router,
+                status_api.router,
+                priority_api.router,
+            ],
+            consumes=[eligibility.TOPIC, scoring.TOPIC],
+            subscriptions=SUBSCRIPTIONS,
+            resources=mail_worker,
+            openapi_tags=[
+                {"name": "calls", "description": "Calls for proposals."},
+                {"name": "applications", "description": "Drafts, lists and withdrawal."},
+                {"name": "attachments", "description": "Streamed uploads and downloads."},
+                {"name": "submission", "description": "Submission, receipts and versions."},
+                {"name": "status", "description": "Where an application stands."},
+                {"name": "cluster priority", "description": "Innovasjonsrammen stage 5."},
+            ],
         )
     )
+    app.state.storage = LocalStorage(Path(settings.data_dir) / "attachments")
+    return app

@@ -31,9 +31,7 @@ class IntakeSettings(ServiceSettings):
 
     data_dir: str = Field(default=".data/intake", description="Attachments and the mail folder.")
     attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
-    attachment_content_types: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_CONTENT_TYPES)
-    )
+    attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
     mail_transport: Literal["folder", "smtp"] = "folder"
     mail_folder: str | None = Field(

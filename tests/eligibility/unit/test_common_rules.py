@@ -10,11 +10,21 @@ from eligibility_builders import ORG, circular, innovasjonsrammen
 from nic_shared.events.eligibility import Outcome
 
 
-def test_deadline_a_submission_at_the_deadline_instant_is_on_time():
+def test_deadline_one_second_before_the_deadline_instant_is_on_time():
     """PROGRAMME.md §3: 16:00 means 16:00:00 Oslo time."""
     case = innovasjonsrammen()
-    case.submitted_at = case.deadline
+    case.submitted_at = case.deadline - timedelta(seconds=1)
     assert case.outcome_of("submitted_by_deadline") == "pass"
+
+
+def test_deadline_a_submission_at_the_deadline_instant_is_late():
+    """PROGRAMME.md §3: at 16:00:00 the window is closed; intake counts it late too."""
+    case = innovasjonsrammen()
+    case.submitted_at = case.deadline
+    assessment = case.assess()
+    assert assessment.result("submitted_by_deadline").outcome.value == "fail"
+    assert assessment.outcome is Outcome.INELIGIBLE
+    assert "16:00:00+02:00" in assessment.result("submitted_by_deadline").message_nb
 
 
 def test_deadline_one_second_late_is_ineligible():

@@ -86,6 +86,17 @@ def test_summaries_are_the_event_shape():
         RuleOutcome.PASS,
         "hard",
     )
+    assert summary.clause == "000 Frist / 004 Frist / PROGRAMME.md §3 (deadlines in Oslo time)"
+    assert set(summary.facts) == {"submitted_at", "deadline"}
+
+
+def test_summaries_carry_each_rules_facts_and_clause():
+    assessment = innovasjonsrammen().set(requested_amount_nok=300_001).assess()
+    by_id = {s.rule_id: s for s in assessment.summaries()}
+    grant = by_id["grant_within_max"]
+    assert grant.outcome is RuleOutcome.FAIL
+    assert grant.facts == {"requested_nok": 300_001}
+    assert grant.clause.startswith("003 ")
 
 
 def test_an_unknown_rule_set_is_refused():

@@ -5,6 +5,7 @@ publishes the Assessment.
 """
 
 from nic_eligibility.domain.assess import assess, assess_with, facts_date
+from nic_eligibility.domain.context import involved_keys
 from nic_eligibility.domain.engine import PREDICATES, Verdict, overall, predicate
 from nic_eligibility.domain.errors import (
     EligibilityError,
@@ -45,6 +46,7 @@ __all__ = [
     "assess_with",
     "facts_date",
     "get_rule_set",
+    "involved_keys",
     "overall",
     "predicate",
 ]

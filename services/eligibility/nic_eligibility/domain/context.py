@@ -89,10 +89,17 @@ class Context:
     @cached_property
     def involved(self) -> tuple[str, ...]:
         """Every organisation the application names: partners, applicant, owner, cost bearers."""
-        keys = {p.key for p in self.partners} | {self.applicant, self.owner} | set(self.costs)
-        if self.content.legal_entity:
-            keys.add(self.content.legal_entity)
-        return tuple(sorted(keys))
+        return involved_keys(self.content, self.applicant)
+
+
+def involved_keys(content: ApplicationContent, applicant: str) -> tuple[str, ...]:
+    """The keys the registry must give facts for: partners, applicant, owner, cost bearers,
+    the contract party. The service asks for exactly these, and `build_context` checks them."""
+    keys = {p.key for p in content.partners} | {applicant, content.project_owner or applicant}
+    keys |= {line.partner for line in content.budget}
+    if content.legal_entity:
+        keys.add(content.legal_entity)
+    return tuple(sorted(keys))
 
 
 def build_context(data: AssessmentInput, params: Parameters, facts_date: date) -> Context:

@@ -103,10 +103,12 @@ class RuleResult:
         """The shape published in EligibilityAssessed."""
         return RuleResultSummary(
             rule_id=self.rule_id,
+            clause=str(self.clause),
             outcome=self.outcome,
             severity=self.severity.value,
             message_nb=self.message_nb,
             message_en=self.message_en,
+            facts={key: list(v) if isinstance(v, list) else v for key, v in self.facts.items()},
         )
 
 

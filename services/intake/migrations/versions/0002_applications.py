@@ -29,9 +29,7 @@ def upgrade() -> None:
             ["call_id"], ["calls.id"], name="fk_call_deadline_extensions_call_id_calls"
         ),
     )
-    op.create_index(
-        "ix_call_deadline_extensions_call_id", "call_deadline_extensions", ["call_id"]
-    )
+    op.create_index("ix_call_deadline_extensions_call_id", "call_deadline_extensions", ["call_id"])
     op.create_table(
         "applications",
         sa.Column("id", sa.Uuid(), nullable=False),

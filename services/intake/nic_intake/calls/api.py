@@ -28,11 +28,17 @@ _ERRORS = {
 
 
 @router.post(
-    "", status_code=201, response_model=CallOut, summary="Create a draft call from a template",
+    "",
+    status_code=201,
+    response_model=CallOut,
+    summary="Create a draft call from a template",
     responses={**_ERRORS, 409: {"description": "Code taken", "content": {problems.MEDIA_TYPE: {}}}},
 )
 async def create_call(
-    call_in: CallCreate, session: SessionDep, clock: ClockDep, _officer: Officer,
+    call_in: CallCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    _officer: Officer,
     response: Response,
 ) -> CallOut:
     call = await call_service.create(session, call_in=call_in, now=clock())
@@ -42,9 +48,13 @@ async def create_call(
 
 
 @router.post(
-    "/{call_id}/publish", response_model=CallOut, summary="Publish a draft call",
-    responses={**_ERRORS, 409: {"description": "Already published",
-                                "content": {problems.MEDIA_TYPE: {}}}},
+    "/{call_id}/publish",
+    response_model=CallOut,
+    summary="Publish a draft call",
+    responses={
+        **_ERRORS,
+        409: {"description": "Already published", "content": {problems.MEDIA_TYPE: {}}},
+    },
 )
 async def publish_call(
     call_id: UUID, session: SessionDep, clock: ClockDep, _officer: Officer, response: Response

@@ -11,21 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.calls.schemas import CallCreate, CallOut, CallStatus
 from nic_intake.domain.call_terms import CallConfigError, CallOverrides, publish_call
-from nic_intake.domain.templates import terms_for
 from nic_intake.domain.deadline import LocalTimeError, in_oslo, oslo_instant
+from nic_intake.domain.templates import terms_for
 from nic_intake.models import Call
 from nic_shared import outbox
 from nic_shared.events.specs import LocalText, RuleSetSpec, Scheme, ScoringSchemeSpec
 from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 
 
-def _instant(value: datetime, field: str) -> datetime:
+def instant(value: datetime, field: str) -> datetime:
     try:
         return oslo_instant(value.date(), value.time())
     except LocalTimeError as exc:
         raise UnprocessableContent(
-            str(exc), errors=[{"pointer": f"#/{field}", "rule": "oslo_local_time",
-                               "detail": str(exc)}]
+            str(exc),
+            errors=[{"pointer": f"#/{field}", "rule": "oslo_local_time", "detail": str(exc)}],
         ) from exc
 
 
@@ -36,8 +36,9 @@ async def create(session: AsyncSession, *, call_in: CallCreate, now: datetime) -
     except CallConfigError as exc:
         raise UnprocessableContent(
             "the call's terms are inconsistent",
-            errors=[{"pointer": "#/overrides", "rule": "call_terms", "detail": p}
-                    for p in exc.problems],
+            errors=[
+                {"pointer": "#/overrides", "rule": "call_terms", "detail": p} for p in exc.problems
+            ],
         ) from exc
     call = Call(
         id=uuid.uuid4(),
@@ -47,8 +48,8 @@ async def create(session: AsyncSession, *, call_in: CallCreate, now: datetime) -
         title_en=call_in.title.en,
         description_nb=call_in.description.nb,
         description_en=call_in.description.en,
-        opens_at=_instant(call_in.opens_at_local, "opens_at_local"),
-        deadline=_instant(call_in.deadline_local, "deadline_local"),
+        opens_at=instant(call_in.opens_at_local, "opens_at_local"),
+        deadline=instant(call_in.deadline_local, "deadline_local"),
         budget_frame_nok=call_in.budget_frame_nok,
         grant_min_nok=terms.grant_min_nok,
         grant_max_nok=terms.grant_max_nok,

@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from nic_shared.events.intake import CallPublished
-from nic_shared.events.specs import LocalText, RuleParameter, RuleSetSpec, Scheme, ScoringSchemeSpec
-from nic_shared.money import Nok, Percent
 from pydantic import BaseModel, ConfigDict, Field
 
 from nic_intake.domain.parts import is_known_part
 from nic_intake.domain.priority import ProposalLimits
+from nic_shared.events.intake import CallPublished
+from nic_shared.events.specs import LocalText, RuleParameter, RuleSetSpec, Scheme, ScoringSchemeSpec
+from nic_shared.money import Nok, Percent
 
 
 @dataclass(frozen=True)

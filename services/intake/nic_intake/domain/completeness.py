@@ -12,12 +12,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nic_shared.events.intake import AidBasis, ApplicationContent, CallPublished, PartnerRole
-
 from nic_intake.domain.call_terms import CallTerms
 from nic_intake.domain.draft import ParsedDraft, Problem, parse_draft, pointer
 from nic_intake.domain.messages import problem
 from nic_intake.domain.parts import PART_FIELDS, attachment_kind
+from nic_shared.events.intake import AidBasis, ApplicationContent, CallPublished, PartnerRole
 
 ALWAYS_REQUIRED = ("title",)
 """The shared content model cannot be built without a title, whatever the call says."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from nic_shared.events.intake import (
     AidBasis,
@@ -21,7 +23,6 @@ from nic_shared.events.intake import (
     Partner,
 )
 from nic_shared.events.specs import LocalText
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 _LIST_ITEMS: dict[str, TypeAdapter[Any]] = {
     "partners": TypeAdapter(Partner),
@@ -30,7 +31,7 @@ _LIST_ITEMS: dict[str, TypeAdapter[Any]] = {
     "objectives": TypeAdapter(str),
 }
 _SCALARS: dict[str, TypeAdapter[Any]] = {
-    name: TypeAdapter(info.annotation)
+    name: TypeAdapter(cast(Any, info.annotation))
     for name, info in ApplicationContent.model_fields.items()
     if name not in _LIST_ITEMS
 }

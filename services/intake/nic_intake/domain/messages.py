@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from nic_shared.events.specs import LocalText
-
 from nic_intake.domain.draft import Problem
+from nic_shared.events.specs import LocalText
 
 MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "required_part_missing": (

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from nic_shared.events.intake import ApplicationContent
-
 from nic_intake.domain.deadline import OSLO, NaiveInstantError
+from nic_shared.events.intake import ApplicationContent
 
 
 def canonical_json(content: ApplicationContent) -> bytes:

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from uuid import UUID, uuid5
 
-from nic_shared.events.intake import CallPublished
-from nic_shared.events.specs import LocalText, Scheme
-
 from nic_intake.domain.call_terms import CallTerms, publish_call
 from nic_intake.domain.deadline import oslo_instant
 from nic_intake.domain.templates import terms_for
+from nic_shared.events.intake import CallPublished
+from nic_shared.events.specs import LocalText, Scheme
 
 SEED_NAMESPACE = UUID("7d0c2a57-3f0e-5b8e-9a55-6e1c0c1a2b3d")
 """Namespace for the seed calls' ids, so every environment gives a seed call the same id."""

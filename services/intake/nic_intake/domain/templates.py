@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nic_shared.events.specs import RuleSetSpec, Scheme
-
 from nic_intake.domain.call_terms import CallOverrides, CallTerms, configure_call
 from nic_intake.domain.parts import attachment_part
 from nic_intake.domain.priority import ProposalLimits
@@ -21,6 +19,7 @@ from nic_intake.domain.scoring_defaults import (
     INNOVASJONSRAMMEN_SCORING,
     MATURE_CLUSTERS_SCORING,
 )
+from nic_shared.events.specs import RuleSetSpec, Scheme
 
 NIC_MAX_AID_INTENSITY_PERCENT = 50
 """NIC's general rule: public support at most 50 % of eligible cost (REFERENCE §6.1)."""

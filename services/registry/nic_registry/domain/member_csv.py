@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -44,6 +44,8 @@ class MemberRow:
     name: str
     actor_type: ActorType
     period: Period
+    line: int = field(default=0, compare=False)
+    """The line of the file the row came from (0 when not read from a file)."""
 
     @property
     def org_number(self) -> str | None:
@@ -152,7 +154,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> tuple[MemberRow | None, list[R
         fail("valid_to", "valid_to is before valid_from")
     if errors or key is None or actor_type is None or valid_from is None:
         return None, errors
-    return MemberRow(key, name, actor_type, Period(valid_from, valid_to)), errors
+    return MemberRow(key, name, actor_type, Period(valid_from, valid_to), line), errors
 
 
 def _organisation_key(values: dict[str, str], fail: Fail) -> str | None:

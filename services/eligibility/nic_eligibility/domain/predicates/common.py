@@ -10,10 +10,14 @@ DEVELOPMENT_PROJECT_WORDS = ("utviklingsprosjekt", "development project")
 
 @predicate("submitted_by_deadline")
 def submitted_by_deadline(ctx: Context) -> Verdict:
-    """On time means at or before the deadline instant (16:00 is 16:00:00 Oslo time)."""
+    """On time means strictly before the deadline instant (16:00 is 16:00:00 Oslo time).
+
+    A submission at the deadline instant is late, as intake counts it: both services must
+    agree on which side of the line an application falls.
+    """
     data = ctx.input
     return check(
-        data.submitted_at <= data.deadline,
+        data.submitted_at < data.deadline,
         submitted_at=data.submitted_at.astimezone(OSLO).isoformat(timespec="seconds"),
         deadline=data.deadline.astimezone(OSLO).isoformat(timespec="seconds"),
     )

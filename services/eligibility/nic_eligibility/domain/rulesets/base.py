@@ -34,8 +34,8 @@ COMMON_RULES: tuple[Rule, ...] = (
         severity=HARD,
         predicate="submitted_by_deadline",
         requirement=Messages(
-            nb="Søknaden er sendt inn innen fristen ({deadline}).",
-            en="The application was submitted by the deadline ({deadline}).",
+            nb="Søknaden er sendt inn før fristen ({deadline}).",
+            en="The application was submitted before the deadline ({deadline}).",
         ),
         failure=Messages(nb="Sendt inn {submitted_at}.", en="Submitted {submitted_at}."),
     ),

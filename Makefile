@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PACKAGES := -e shared -e services/intake -e services/eligibility -e services/scoring -e services/registry
+
+.PHONY: install run test lint token clean
+
+$(VENV)/.installed: shared/pyproject.toml services/*/pyproject.toml requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt $(PACKAGES) -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## run the platform: broker + four services on 127.0.0.1 (Ctrl-C stops it)
+run: install
+	$(PY) deploy/run.py
+
+## run the whole test suite, on SQLite and on a PostgreSQL server the tests start themselves
+test: install
+	deploy/ensure-postgres.sh
+	$(PY) -m pytest -q
+
+## ruff and mypy, as CI runs them
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared/nic_shared services
+
+## a development token: make token ROLE=applicant ARGS="--org 974760673"
+token: install
+	@$(PY) -m nic_shared.devtoken --role $(or $(ROLE),programme_officer) $(ARGS)
+
+clean:
+	rm -rf .data

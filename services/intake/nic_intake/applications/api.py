@@ -1,0 +1,117 @@
+"""Draft endpoints: thin; the service does the work, the request commits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Response
+
+from nic_intake.access import readable
+from nic_intake.applications import service
+from nic_intake.applications.schemas import ApplicationCreate, ApplicationOut, DraftContent
+from nic_intake.replay import replay
+from nic_shared import idempotency, problems
+from nic_shared.auth import Principal, Role, authenticate, require
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+from nic_shared.http import etag
+
+router = APIRouter(prefix="/v1/applications", tags=["applications"])
+Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]
+Anyone = Annotated[Principal, Depends(authenticate)]
+
+
+def problem_doc(description: str) -> dict[str, object]:
+    return {"description": description, "content": {problems.MEDIA_TYPE: {}}}
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: problem_doc("No valid token"),
+    403: problem_doc("Not allowed for this role"),
+    404: problem_doc("No such application, or not yours"),
+    422: problem_doc("Invalid body"),
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ApplicationOut,
+    summary="Create a draft for an open call (the organisation comes from the token)",
+    responses={**ERRORS, 409: problem_doc("The call does not take applications now")},
+)
+async def create_application(
+    body: ApplicationCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    principal: Applicant,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> ApplicationOut | Response:
+    scope = f"{principal.subject}:create-application"
+    body_hash = idempotency.request_hash(body.model_dump(mode="json"))
+    if idempotency_key is not None:
+        stored = await idempotency.lookup(
+            session, scope=scope, key=idempotency_key, body_hash=body_hash
+        )
+        if stored is not None:
+            return replay(stored)
+    app = await service.create(session, principal=principal, body=body, now=clock())
+    out = service.to_out(app, await service.max_intensity(session, app.call_id))
+    headers = {"Location": f"/v1/applications/{app.id}", "ETag": etag(app.etag_version)}
+    response.headers.update(headers)
+    if idempotency_key is not None:
+        await idempotency.remember(
+            session,
+            scope=scope,
+            key=idempotency_key,
+            body_hash=body_hash,
+            status_code=201,
+            body=out.model_dump(mode="json"),
+            headers=headers,
+        )
+    return out
+
+
+@router.get(
+    "/{application_id}", response_model=ApplicationOut, summary="One application", responses=ERRORS
+)
+async def get_application(
+    application_id: UUID, session: SessionDep, principal: Anyone, response: Response
+) -> ApplicationOut:
+    app = await readable(session, principal, application_id)
+    response.headers["ETag"] = etag(app.etag_version)
+    return service.to_out(app, await service.max_intensity(session, app.call_id))
+
+
+@router.put(
+    "/{application_id}/content",
+    response_model=ApplicationOut,
+    summary="Replace the draft's content (needs If-Match)",
+    responses={
+        **ERRORS,
+        409: problem_doc("Withdrawn, or the deadline has passed"),
+        412: problem_doc("Stale If-Match"),
+        428: problem_doc("If-Match missing"),
+    },
+)
+async def put_content(
+    application_id: UUID,
+    content: DraftContent,
+    session: SessionDep,
+    clock: ClockDep,
+    principal: Applicant,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ApplicationOut:
+    app = await service.replace_content(
+        session,
+        principal=principal,
+        application_id=application_id,
+        content=content,
+        if_match=if_match,
+        now=clock(),
+    )
+    response.headers["ETag"] = etag(app.etag_version)
+    return service.to_out(app, await service.max_intensity(session, app.call_id))

@@ -1,0 +1,111 @@
+"""Attachment endpoints: upload the raw body (streamed), list, download."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from nic_intake.access import readable
+from nic_intake.applications.api import ERRORS, problem_doc
+from nic_intake.attachments import service
+from nic_intake.attachments.schemas import AttachmentList, AttachmentOut
+from nic_intake.attachments.storage import AttachmentStorage
+from nic_intake.models import Attachment
+from nic_intake.settings import IntakeSettings
+from nic_shared.auth import Principal, Role, authenticate, require
+from nic_shared.clock import ClockDep
+from nic_shared.db import Database, SessionDep
+from nic_shared.problems import NotFound, PayloadTooLarge
+
+router = APIRouter(prefix="/v1/applications/{application_id}/attachments", tags=["attachments"])
+Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]
+Anyone = Annotated[Principal, Depends(authenticate)]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AttachmentOut,
+    summary="Upload an attachment as the raw request body (streamed, size-limited)",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/pdf": {}, "*/*": {}}}
+    },
+    responses={
+        **ERRORS,
+        409: problem_doc("Withdrawn, or the deadline has passed"),
+        413: problem_doc("Too large"),
+        415: problem_doc("Content type not allowed"),
+    },
+)
+async def upload_attachment(
+    application_id: UUID,
+    request: Request,
+    clock: ClockDep,
+    principal: Applicant,
+    kind: Annotated[str, Query(pattern=service.KIND.pattern)],
+    filename: Annotated[str, Query(min_length=1, max_length=255)],
+    content_type: Annotated[str | None, Header()] = None,
+    content_length: Annotated[int | None, Header()] = None,
+) -> AttachmentOut:
+    settings: IntakeSettings = request.app.state.settings
+    media = service.media_type(content_type, settings.attachment_content_types)
+    if content_length is not None and content_length > settings.attachment_max_bytes:
+        raise PayloadTooLarge(
+            f"an attachment may be at most {settings.attachment_max_bytes} bytes",
+            max_bytes=settings.attachment_max_bytes,
+        )
+    db: Database = request.app.state.db
+    row = await service.upload(
+        db,
+        request.app.state.storage,
+        principal=principal,
+        application_id=application_id,
+        kind=kind,
+        filename=filename,
+        content_type=media,
+        chunks=request.stream(),
+        max_bytes=settings.attachment_max_bytes,
+        now=clock(),
+    )
+    return service.to_out(row)
+
+
+@router.get("", response_model=AttachmentList, summary="The application's attachments")
+async def list_attachments(
+    application_id: UUID, session: SessionDep, principal: Anyone
+) -> AttachmentList:
+    await readable(session, principal, application_id)
+    rows = await service.for_application(session, application_id)
+    return AttachmentList(items=[service.to_out(r) for r in rows])
+
+
+@router.get(
+    "/{attachment_id}/content",
+    summary="Download an attachment",
+    response_class=StreamingResponse,
+    responses={**ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+)
+async def download_attachment(
+    application_id: UUID, attachment_id: UUID, request: Request, principal: Anyone
+) -> StreamingResponse:
+    db: Database = request.app.state.db
+    async with db.transaction() as session:  # closed before the bytes stream
+        await readable(session, principal, application_id)
+        row = await session.get(Attachment, attachment_id)
+    if row is None or row.application_id != application_id:
+        raise NotFound(f"no attachment {attachment_id}")
+    storage: AttachmentStorage = request.app.state.storage
+    return StreamingResponse(
+        storage.read(row.storage_key),
+        media_type=row.content_type,
+        headers={
+            "Content-Length": str(row.size_bytes),
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
+            "ETag": f'"{row.sha256}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

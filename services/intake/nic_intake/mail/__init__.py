@@ -1,0 +1,1 @@
+"""Confirmation e-mails: written to a mail outbox with the change, delivered in the background."""

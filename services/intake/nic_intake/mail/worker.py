@@ -1,0 +1,112 @@
+"""The background task that delivers the mail outbox, with backoff while the server is away.
+
+A failed delivery is retried (attempts and the last error are kept on the row) up to a
+limit; a submission never waits for, or fails on, the mail server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from nic_intake.mail.senders import FolderSender, MailSender, SmtpSender
+from nic_intake.models import MailMessage
+from nic_intake.settings import IntakeSettings
+from nic_shared.db import Database
+
+log = logging.getLogger(__name__)
+BATCH = 50
+
+
+def sender_for(settings: IntakeSettings) -> MailSender:
+    if settings.mail_transport == "smtp":
+        return SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_s)
+    return FolderSender(settings.mail_dir())
+
+
+def build(row: MailMessage, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(row.created_at)
+    message["Message-ID"] = make_msgid(idstring=f"nic-intake-{row.id}", domain="nic.local")
+    message.set_content(row.body)
+    return message
+
+
+class MailWorker:
+    def __init__(self, db: Database, settings: IntakeSettings, sender: MailSender) -> None:
+        self.db, self.settings, self.sender = db, settings, sender
+
+    async def run(self) -> None:
+        backoff = self.settings.mail_poll_interval_s
+        while True:
+            try:
+                failed = await self.deliver_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again later
+                log.warning("mail worker failed", extra={"error": repr(exc)})
+                failed = True
+            if failed:
+                backoff = min(backoff * 2, self.settings.mail_backoff_max_s)
+            else:
+                backoff = self.settings.mail_poll_interval_s
+            await asyncio.sleep(backoff)
+
+    async def deliver_pending(self) -> bool:
+        """Send one batch; True when a delivery failed (so the caller backs off)."""
+        async with self.db.transaction() as session:
+            rows = (
+                await session.scalars(
+                    select(MailMessage)
+                    .where(
+                        MailMessage.sent_at.is_(None),
+                        MailMessage.attempts < self.settings.mail_max_attempts,
+                    )
+                    .order_by(MailMessage.id)
+                    .limit(BATCH)
+                )
+            ).all()
+        failed = False
+        for row in rows:
+            error: str | None = None
+            try:
+                await self.sender.send(build(row, self.settings.mail_from))
+            except Exception as exc:  # the mail server is away: keep the row, retry later
+                error = repr(exc)[:2000]
+                failed = True
+                log.warning("mail delivery failed", extra={"mail_id": row.id, "error": error})
+            async with self.db.transaction() as session:
+                stored = await session.get(MailMessage, row.id)
+                if stored is not None:
+                    stored.attempts += 1
+                    stored.last_error = error
+                    stored.sent_at = None if error else datetime.now(UTC)
+            if failed:
+                break
+        return failed
+
+
+@asynccontextmanager
+async def mail_worker(app: FastAPI) -> AsyncIterator[None]:
+    """The lifespan resource: runs the worker while the app runs."""
+    settings: IntakeSettings = app.state.settings
+    sender: MailSender = getattr(app.state, "mail_sender", None) or sender_for(settings)
+    worker = MailWorker(app.state.db, settings, sender)
+    task = asyncio.create_task(worker.run(), name="mail-worker")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,1 @@
+"""Where each application stands, from the other services' events, as the applicant sees it."""

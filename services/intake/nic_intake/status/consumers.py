@@ -1,0 +1,129 @@
+"""One handler per consumed event: a timeline entry, and the application's current stage.
+
+Only what the applicant may see is kept: the outcome, and the eligibility rules' own
+messages; never reviewers, individual marks or totals (panel internals stay in scoring).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_intake.models import Application, StatusEntry
+from nic_shared.consumer import Subscription
+from nic_shared.events import CloudEvent
+from nic_shared.events.eligibility import (
+    EligibilityAssessed,
+    EligibilityOverridden,
+    RuleOutcome,
+    RuleResultSummary,
+)
+from nic_shared.events.scoring import FundingRecommended, PanelScored
+
+log = logging.getLogger(__name__)
+
+
+async def _entry(
+    session: AsyncSession,
+    event: CloudEvent,
+    application_id: UUID,
+    *,
+    kind: str,
+    outcome: str | None,
+    details: dict[str, Any],
+    occurred_at: datetime,
+) -> Application | None:
+    app = await session.get(Application, application_id)
+    if app is None:
+        log.warning("event for an unknown application", extra={"event_id": event.id})
+        return None
+    session.add(
+        StatusEntry(
+            application_id=application_id,
+            kind=kind,
+            outcome=outcome,
+            details=details,
+            occurred_at=occurred_at,
+            event_id=event.id,
+        )
+    )
+    app.stage = outcome or kind
+    return app
+
+
+def _failed_rules(results: list[RuleResultSummary]) -> list[dict[str, str]]:
+    return [
+        {"rule_id": r.rule_id, "message_nb": r.message_nb, "message_en": r.message_en}
+        for r in results
+        if r.outcome is RuleOutcome.FAIL
+    ]
+
+
+async def on_assessed(
+    session: AsyncSession, payload: EligibilityAssessed, event: CloudEvent, _ctx: Any
+) -> None:
+    await _entry(
+        session,
+        event,
+        payload.application_id,
+        kind="eligibility_assessed",
+        outcome=payload.outcome.value,
+        details={"version": payload.version, "failed_rules": _failed_rules(payload.rule_results)},
+        occurred_at=payload.assessed_at,
+    )
+
+
+async def on_overridden(
+    session: AsyncSession, payload: EligibilityOverridden, event: CloudEvent, _ctx: Any
+) -> None:
+    await _entry(
+        session,
+        event,
+        payload.application_id,
+        kind="eligibility_overridden",
+        outcome=payload.outcome.value,
+        details={"reason": payload.reason},
+        occurred_at=payload.overridden_at,
+    )
+
+
+async def on_scored(
+    session: AsyncSession, payload: PanelScored, event: CloudEvent, _ctx: Any
+) -> None:
+    await _entry(
+        session,
+        event,
+        payload.application_id,
+        kind="panel_scored",
+        outcome="scored",
+        details={},  # marks and totals are panel internals
+        occurred_at=payload.scored_at,
+    )
+
+
+async def on_recommended(
+    session: AsyncSession, payload: FundingRecommended, event: CloudEvent, _ctx: Any
+) -> None:
+    app = await _entry(
+        session,
+        event,
+        payload.application_id,
+        kind="funding_recommended",
+        outcome=payload.outcome.value,
+        details={"recommended_amount_nok": payload.recommended_amount_nok},
+        occurred_at=payload.recommended_at,
+    )
+    if app is not None and app.funding_recommended_at is None:
+        app.funding_recommended_at = payload.recommended_at
+
+
+SUBSCRIPTIONS: list[Subscription[Any]] = [
+    Subscription(EligibilityAssessed, on_assessed),
+    Subscription(EligibilityOverridden, on_overridden),
+    Subscription(PanelScored, on_scored),
+    Subscription(FundingRecommended, on_recommended),
+]

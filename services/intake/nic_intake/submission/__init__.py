@@ -1,0 +1,1 @@
+"""Submission before the deadline: completeness, versions, receipts, the event and the mail."""

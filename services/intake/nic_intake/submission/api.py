@@ -1,0 +1,158 @@
+"""Submission, receipts and submitted versions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Response
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_intake.access import readable
+from nic_intake.applications.api import ERRORS, problem_doc
+from nic_intake.models import Call
+from nic_intake.replay import replay
+from nic_intake.submission import receipts, service
+from nic_intake.submission.schemas import (
+    ReceiptOut,
+    SubmitIn,
+    VersionList,
+    VersionOut,
+    VersionSummary,
+)
+from nic_shared import idempotency
+from nic_shared.auth import Principal, Role, authenticate, require
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+from nic_shared.problems import BadRequest, Conflict
+
+router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
+Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]
+Anyone = Annotated[Principal, Depends(authenticate)]
+
+
+@router.post(
+    "/submit",
+    status_code=201,
+    response_model=ReceiptOut,
+    summary="Submit before the deadline; needs an Idempotency-Key; returns the receipt",
+    responses={
+        **ERRORS,
+        400: problem_doc("Idempotency-Key missing or malformed"),
+        409: problem_doc("Deadline passed, call not open, withdrawn, or key reused"),
+        412: problem_doc("The draft changed since the given etag"),
+        422: problem_doc("Incomplete: every missing or invalid part, with a pointer each"),
+    },
+)
+async def submit_application(
+    application_id: UUID,
+    body: SubmitIn,
+    session: SessionDep,
+    clock: ClockDep,
+    principal: Applicant,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> ReceiptOut | Response:
+    now = clock()  # the time of receipt, read once
+    if idempotency_key is None:
+        raise BadRequest(
+            "send an Idempotency-Key header with a submission",
+            detail_nb="send en Idempotency-Key-header med innsendingen",
+            slug="idempotency-key-required",
+        )
+    scope = f"submit:{principal.org_number or principal.subject}"
+    body_hash = idempotency.request_hash(
+        {"application_id": str(application_id), "body": body.model_dump(mode="json")}
+    )
+    # Looked up first: a retry after the deadline still gets its original success.
+    stored = await idempotency.lookup(
+        session, scope=scope, key=idempotency_key, body_hash=body_hash
+    )
+    if stored is not None:
+        return replay(stored)
+    receipt = await service.submit(
+        session, principal=principal, application_id=application_id, body=body, now=now
+    )
+    headers = {"Location": f"/v1/applications/{application_id}/receipts/{receipt.version}"}
+    try:
+        await idempotency.remember(
+            session,
+            scope=scope,
+            key=idempotency_key,
+            body_hash=body_hash,
+            status_code=201,
+            body=receipt.model_dump(mode="json"),
+            headers=headers,
+        )
+    except IntegrityError as exc:  # the same key raced in another request; it won
+        raise Conflict(
+            "a request with this Idempotency-Key is being processed; retry",
+            slug="concurrent-change",
+            headers={"Retry-After": "1"},
+        ) from exc
+    response.headers.update(headers)
+    return receipt
+
+
+@router.get("/receipt", response_model=ReceiptOut, summary="The latest receipt", responses=ERRORS)
+async def latest_receipt(
+    application_id: UUID, session: SessionDep, principal: Anyone
+) -> ReceiptOut:
+    return await _receipt(session, principal, application_id, None)
+
+
+@router.get(
+    "/receipts/{version}",
+    response_model=ReceiptOut,
+    summary="A version's receipt",
+    responses=ERRORS,
+)
+async def get_receipt(
+    application_id: UUID, version: int, session: SessionDep, principal: Anyone
+) -> ReceiptOut:
+    return await _receipt(session, principal, application_id, version)
+
+
+async def _receipt(
+    session: AsyncSession, principal: Principal, application_id: UUID, version: int | None
+) -> ReceiptOut:
+    app = await readable(session, principal, application_id)
+    row = await receipts.version(session, app.id, version)
+    call = await session.get(Call, app.call_id)
+    assert call is not None
+    return receipts.receipt_out(row, call)
+
+
+@router.get("/versions", response_model=VersionList, summary="Submitted versions", responses=ERRORS)
+async def list_versions(
+    application_id: UUID, session: SessionDep, principal: Anyone
+) -> VersionList:
+    app = await readable(session, principal, application_id)
+    rows = await receipts.versions(session, app.id)
+    return VersionList(
+        items=[
+            VersionSummary(
+                version=r.version, submitted_at=r.submitted_at, content_sha256=r.content_sha256
+            )
+            for r in rows
+        ]
+    )
+
+
+@router.get(
+    "/versions/{version}",
+    response_model=VersionOut,
+    summary="One submitted version",
+    responses=ERRORS,
+)
+async def get_version(
+    application_id: UUID, version: int, session: SessionDep, principal: Anyone
+) -> VersionOut:
+    app = await readable(session, principal, application_id)
+    row = await receipts.version(session, app.id, version)
+    call = await session.get(Call, app.call_id)
+    assert call is not None
+    return VersionOut(
+        version=row.version, content=row.content, receipt=receipts.receipt_out(row, call)
+    )

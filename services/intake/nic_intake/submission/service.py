@@ -1,0 +1,182 @@
+"""Submit: deadline on the server's clock, completeness (all problems at once), a new
+version with its receipt, ApplicationSubmitted and the confirmation mail — one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_intake.access import writable
+from nic_intake.applications.schemas import ApplicationStatus
+from nic_intake.attachments.service import for_application, to_ref
+from nic_intake.domain.completeness import CompletenessRules, check_completeness
+from nic_intake.domain.deadline import in_oslo, is_open
+from nic_intake.domain.receipt import issue_receipt
+from nic_intake.mail.outbox import enqueue, receipt_mail
+from nic_intake.models import Application, ApplicationVersion, Call, StatusEntry
+from nic_intake.submission.receipts import receipt_out
+from nic_intake.submission.schemas import ReceiptOut, SubmitIn
+from nic_shared import outbox
+from nic_shared.auth import Principal
+from nic_shared.events.intake import ApplicationContent, ApplicationSubmitted
+from nic_shared.events.specs import Scheme
+from nic_shared.http import require_if_match
+from nic_shared.problems import Conflict, UnprocessableContent
+
+
+def check_window(call: Call, now: datetime) -> None:
+    """Open iff opens_at <= now < deadline; at the deadline itself it is too late."""
+    if is_open(now, call.opens_at, call.deadline):
+        return
+    if now < call.opens_at:
+        raise Conflict(
+            f"call {call.code} opens at {call.opens_at.isoformat()}",
+            detail_nb=f"utlysningen {call.code} åpner {in_oslo(call.opens_at).isoformat()}",
+            slug="call-not-open",
+        )
+    raise Conflict(
+        f"the deadline {in_oslo(call.deadline).isoformat()} has passed; received "
+        f"{in_oslo(now).isoformat()}",
+        detail_nb=f"søknadsfristen {in_oslo(call.deadline).isoformat()} er passert; mottatt "
+        f"{in_oslo(now).isoformat()}",
+        slug="deadline-passed",
+        deadline=call.deadline.isoformat(),
+        received_at=now.isoformat(),
+    )
+
+
+def rules_for(call: Call) -> CompletenessRules:
+    objectives = call.rule_set.get("parameters", {}).get("objectives")
+    allowed = frozenset(str(o) for o in objectives) if isinstance(objectives, list) else None
+    return CompletenessRules(tuple(call.required_parts), allowed)
+
+
+def incomplete(problems: list[dict[str, Any]]) -> UnprocessableContent:
+    return UnprocessableContent(
+        f"{len(problems)} part(s) of the application are missing or invalid",
+        detail_nb=f"{len(problems)} del(er) av søknaden mangler eller er ugyldige",
+        slug="application-incomplete",
+        errors=problems,
+    )
+
+
+async def complete_content(
+    session: AsyncSession, app: Application, call: Call
+) -> ApplicationContent:
+    """The draft with its attachments as submitted content, or 422 listing every problem."""
+    raw: dict[str, Any] = dict(app.content)
+    raw["attachments"] = [
+        to_ref(a).model_dump(mode="json") for a in await for_application(session, app.id)
+    ]
+    report = check_completeness(raw, rules_for(call))
+    if not report.is_complete:
+        raise incomplete(
+            [
+                {
+                    "pointer": "#" + p.pointer,
+                    "rule": p.rule,
+                    "detail": p.message.en,
+                    "detail_nb": p.message.nb,
+                }
+                for p in report.problems
+            ]
+        )
+    try:
+        return ApplicationContent.model_validate(raw)
+    except ValidationError as exc:  # completeness should have caught it; never a 500
+        raise incomplete(
+            [
+                {
+                    "pointer": "#/" + "/".join(str(t) for t in e["loc"]),
+                    "rule": e["type"],
+                    "detail": e["msg"],
+                }
+                for e in exc.errors(include_url=False)
+            ]
+        ) from exc
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    application_id: uuid.UUID,
+    body: SubmitIn,
+    now: datetime,
+) -> ReceiptOut:
+    app = await writable(session, principal, application_id)
+    call = await session.get(Call, app.call_id)
+    assert call is not None
+    if app.status == ApplicationStatus.WITHDRAWN.value:
+        raise Conflict(
+            "a withdrawn application cannot be submitted",
+            detail_nb="en trukket søknad kan ikke sendes inn",
+            slug="application-withdrawn",
+        )
+    check_window(call, now)
+    if body.etag is not None:
+        require_if_match(body.etag, app.etag_version)
+    content = await complete_content(session, app, call)
+    number = app.submitted_version + 1
+    receipt = issue_receipt(
+        application_id=app.id, call_id=call.id, version=number, content=content, received_at=now
+    )
+    row = ApplicationVersion(
+        application_id=app.id,
+        version=number,
+        content=content.model_dump(mode="json"),
+        content_sha256=receipt.content_sha256,
+        submitted_at=receipt.received_at_utc,
+        submitted_by=principal.subject,
+    )
+    session.add(row)
+    app.status = ApplicationStatus.SUBMITTED.value
+    app.submitted_version = number
+    app.submitted_at = receipt.received_at_utc
+    app.etag_version += 1
+    app.updated_at = now
+    session.add(
+        StatusEntry(
+            application_id=app.id,
+            kind="submitted",
+            outcome=None,
+            details={"version": number, "content_sha256": receipt.content_sha256},
+            occurred_at=now,
+        )
+    )
+    await session.flush()
+    await outbox.record(
+        session,
+        ApplicationSubmitted(
+            application_id=app.id,
+            call_id=call.id,
+            scheme=Scheme(call.scheme),
+            version=number,
+            applicant_org_number=app.applicant_org_number,
+            submitted_at=receipt.received_at_utc,
+            content=content,
+            content_sha256=receipt.content_sha256,
+        ),
+    )
+    if content.contact_person is not None:
+        subject, text = receipt_mail(
+            name=content.contact_person.name,
+            title=content.title,
+            call_code=call.code,
+            application_id=str(app.id),
+            version=number,
+            received_at=now,
+            content_sha256=receipt.content_sha256,
+        )
+        enqueue(
+            session,
+            recipient=str(content.contact_person.email),
+            subject=subject,
+            body=text,
+            now=now,
+        )
+    return receipt_out(row, call)

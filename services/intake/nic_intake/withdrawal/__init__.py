@@ -1,0 +1,1 @@
+"""Withdrawal with a reason, allowed until a funding recommendation exists."""

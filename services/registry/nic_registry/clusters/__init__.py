@@ -1,0 +1,1 @@
+"""Clusters: registered by programme officers, with their history of levels, NCE, mature, ESCA."""

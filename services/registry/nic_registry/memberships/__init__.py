@@ -1,0 +1,1 @@
+"""Memberships: organisations in clusters by actor type and period; CSV import and export."""

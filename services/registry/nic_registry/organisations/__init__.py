@@ -1,0 +1,1 @@
+"""Organisations: registered by hand or looked up in Brønnøysund's Enhetsregisteret."""
