@@ -12,10 +12,11 @@ from nic_eligibility.settings import EligibilitySettings
 from nic_intake.settings import IntakeSettings
 from nic_registry.settings import RegistrySettings
 from nic_scoring.settings import ScoringSettings
+from nic_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SETTINGS = {
+SETTINGS: dict[str, type[ServiceSettings]] = {
     "intake": IntakeSettings,
     "eligibility": EligibilitySettings,
     "scoring": ScoringSettings,
