@@ -61,6 +61,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             settings.database_url,
             pool_size=settings.db_pool_size,
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            lock_timeout_ms=settings.db_lock_timeout_ms,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
             session_info={
                 "messaging": spec.tables,
                 "event_source": f"/nic/{settings.service_name}",

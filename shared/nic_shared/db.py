@@ -67,6 +67,8 @@ class Database:
         *,
         pool_size: int = 10,
         sqlite_busy_timeout_ms: int = 5000,
+        lock_timeout_ms: int = 5000,
+        statement_timeout_ms: int = 30000,
         session_info: dict[str, Any] | None = None,
     ) -> None:
         self.url = url
@@ -78,8 +80,18 @@ class Database:
                 self.engine.sync_engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms)
             )
         else:
+            # A request never waits on a lock for long: past lock_timeout it answers 503.
+            server_settings = {
+                "lock_timeout": str(lock_timeout_ms),
+                "statement_timeout": str(statement_timeout_ms),
+            }
             self.engine = create_async_engine(
-                url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=True
+                url,
+                pool_size=pool_size,
+                max_overflow=0,
+                pool_timeout=10,
+                pool_pre_ping=True,
+                connect_args={"server_settings": server_settings},
             )
         self._commit_hooks: list[Callable[[], None]] = []
 

@@ -236,12 +236,18 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
+# lock_not_available, query_canceled (statement timeout), serialization and deadlock failures,
+# too many connections, and the "cannot connect now" family: all worth a retry.
+_TRANSIENT_SQLSTATES = {"55P03", "57014", "40001", "40P01", "53300", "57P03", "08000", "08006"}
+
+
 def _dbapi_handler(unavailable: Any, unexpected: Any) -> Any:
-    """asyncpg reports a lost connection as an interface error: that is 503, the rest 500."""
+    """Transient database trouble (lost connection, lock or statement timeout) is 503."""
 
     async def handler(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DBAPIError)
-        if exc.connection_invalidated:
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if exc.connection_invalidated or sqlstate in _TRANSIENT_SQLSTATES:
             return await unavailable(request, exc)  # type: ignore[no-any-return]
         return await unexpected(request, exc)  # type: ignore[no-any-return]
 

@@ -26,7 +26,13 @@ class ServiceSettings(BaseSettings):
     port: int
     database_url: str
     db_pool_size: int = Field(default=10, ge=1)
-    sqlite_busy_timeout_ms: int = 5000
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, description="How long a write waits for SQLite's lock before 503."
+    )
+    db_lock_timeout_ms: int = Field(
+        default=5000, ge=0, description="PostgreSQL lock_timeout: a lock wait beyond it is 503."
+    )
+    db_statement_timeout_ms: int = Field(default=30000, ge=0)
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_idempotence: bool = Field(
