@@ -102,6 +102,7 @@ class EventConsumer:
                 backoff = 0.2
                 await self._poll_forever()
             except asyncio.CancelledError:
+                await asyncio.shield(self.stop())
                 raise
             except Exception as exc:
                 log.warning("consumer failed; reconnecting", extra={"error": repr(exc)})

@@ -84,6 +84,7 @@ class OutboxRelay:
                 if published < self.settings.relay_batch_size:
                     await self._sleep(self.settings.relay_poll_interval_s)
             except asyncio.CancelledError:
+                await asyncio.shield(self._disconnect())
                 raise
             except Exception as exc:  # the broker or database is away: back off, retry
                 log.warning("outbox relay failed; backing off", extra={"error": repr(exc)})
