@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -18,14 +19,23 @@ from nic_shared.outbox import republish_since
 from nic_shared.settings import ServiceSettings
 
 
+S = TypeVar("S", bound=ServiceSettings)
+
+
 def run(
-    settings_factory: Callable[[], ServiceSettings],
-    app_factory: Callable[[ServiceSettings], FastAPI],
+    settings_factory: Callable[[], S],
+    app_factory: Callable[[S], FastAPI],
     migrations_dir: Path,
     tables: MessagingTables,
+    extra_commands: Mapping[str, tuple[str, Callable[[S], None]]] | None = None,
 ) -> None:
+    """Parse the command line and run one command; `extra_commands` maps a name to
+    (help, function of the settings) for a service's own commands (e.g. intake's `seed`)."""
+    extras = dict(extra_commands or {})
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
+    for name, (help_text, _) in extras.items():
+        sub.add_parser(name, help=help_text)
     sub.add_parser("serve", help="run the service (the default)")
     sub.add_parser("migrate", help="upgrade the database to the newest migration")
     rep = sub.add_parser("republish", help="send retained outbox events again")
@@ -37,7 +47,9 @@ def run(
     )
     args = parser.parse_args()
     settings = settings_factory()
-    if args.command == "migrate":
+    if args.command in extras:
+        extras[args.command][1](settings)
+    elif args.command == "migrate":
         migrations.upgrade(migrations_dir, settings.database_url)
     elif args.command == "republish":
         print(

@@ -70,8 +70,8 @@ async def seed(database_url: str, now: datetime | None = None) -> list[str]:
     return added
 
 
-def main() -> None:
-    settings = IntakeSettings()
+def main(settings: IntakeSettings | None = None) -> None:
+    settings = settings or IntakeSettings()
     added = asyncio.run(seed(settings.database_url))
     print(f"seeded {len(added)} call(s): {', '.join(added) or 'none missing'}")
 

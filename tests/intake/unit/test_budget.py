@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_intake.domain.budget import (
     aid_intensity,
     aid_intensity_percent,

@@ -6,11 +6,12 @@ from datetime import datetime
 from uuid import uuid4
 
 import pytest
+from pydantic import ValidationError
+
 from nic_intake.domain.call_terms import CallConfigError, CallOverrides, publish_call
 from nic_intake.domain.scoring_defaults import FORSKNINGSRADET_SCALE
 from nic_intake.domain.templates import template_for, terms_for
 from nic_shared.events.specs import Criterion, LocalText, Scheme, ScoringSchemeSpec
-from pydantic import ValidationError
 
 
 def test_no_overrides_gives_the_template() -> None:

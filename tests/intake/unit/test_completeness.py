@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from nic_intake.domain.completeness import CompletenessRules, check_completeness
 from nic_intake.domain.messages import MESSAGES
 from nic_intake.domain.seeds import CIRCULAR_VALUE_CHAINS_2023

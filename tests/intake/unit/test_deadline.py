@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_intake.domain.deadline import (
     OSLO,
     AmbiguousLocalTimeError,

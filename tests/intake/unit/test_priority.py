@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
+
 from nic_intake.domain.priority import (
     DuplicateProposal,
     PriorityRefusedError,

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+
 from nic_intake.domain.deadline import OSLO, NaiveInstantError
 from nic_intake.domain.receipt import canonical_json, content_sha256, issue_receipt
 from nic_shared.events.intake import ApplicationContent

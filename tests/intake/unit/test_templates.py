@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from nic_intake.domain.call_terms import terms_problems
 from nic_intake.domain.parts import is_known_part
 from nic_intake.domain.scoring_defaults import FORSKNINGSRADET_SCALE

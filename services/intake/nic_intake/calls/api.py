@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/calls", tags=["calls"])
 Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]
 Anyone = Annotated[Principal, Depends(authenticate)]
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid token", "content": {problems.MEDIA_TYPE: {}}},
     403: {"description": "Not a programme officer", "content": {problems.MEDIA_TYPE: {}}},
     422: {"description": "Invalid body", "content": {problems.MEDIA_TYPE: {}}},
