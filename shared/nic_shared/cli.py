@@ -18,7 +18,6 @@ from nic_shared.messaging_tables import MessagingTables
 from nic_shared.outbox import republish_since
 from nic_shared.settings import ServiceSettings
 
-
 S = TypeVar("S", bound=ServiceSettings)
 
 

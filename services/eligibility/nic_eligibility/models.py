@@ -12,8 +12,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from nic_shared.db import UtcDateTime, new_metadata
-from nic_shared.messaging_tables import define_messaging_tables
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -27,6 +25,9 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from nic_shared.db import UtcDateTime, new_metadata
+from nic_shared.messaging_tables import define_messaging_tables
 
 
 class Base(DeclarativeBase):
@@ -86,7 +87,9 @@ class AssessmentRow(Base):
 
 class OverrideRow(Base):
     __tablename__ = "assessment_overrides"
-    __table_args__ = (Index("ix_assessment_overrides_assessment", "assessment_id", "overridden_at"),)
+    __table_args__ = (
+        Index("ix_assessment_overrides_assessment", "assessment_id", "overridden_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     assessment_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("assessments.id"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from nic_shared.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from nic_shared.settings import ServiceSettings
 
 
 class EligibilitySettings(ServiceSettings):

@@ -12,6 +12,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends
+
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.problems import NotFound
 
@@ -20,9 +21,7 @@ READ_SCOPE = "registry:read"
 Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]
 """Programme officers only (clusters, levels, business network, organisation facts)."""
 
-ClusterWriter = Annotated[
-    Principal, Depends(require(Role.PROGRAMME_OFFICER, Role.CLUSTER_MANAGER))
-]
+ClusterWriter = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER, Role.CLUSTER_MANAGER))]
 """Officers, and cluster managers for their own cluster (checked with `ensure_cluster`)."""
 
 Reader = Annotated[

@@ -9,8 +9,6 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from nic_shared.db import UtcDateTime, new_metadata
-from nic_shared.messaging_tables import define_messaging_tables
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -24,6 +22,9 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from nic_shared.db import UtcDateTime, new_metadata
+from nic_shared.messaging_tables import define_messaging_tables
 
 
 class Base(DeclarativeBase):

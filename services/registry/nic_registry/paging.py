@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Query
+from pydantic import BaseModel
+
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.problems import BadRequest
-from pydantic import BaseModel
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[

@@ -5,16 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from nic_shared import problems
-from nic_shared.problems import Conflict, Problem, UnprocessableContent
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from nic_registry.domain.errors import InvalidPeriod, PeriodConflict
+from nic_shared import problems
+from nic_shared.problems import Conflict, Problem, UnprocessableContent
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+
+def described(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json answers."""
+    return {
+        code: {"description": text, "content": {problems.MEDIA_TYPE: {}}}
+        for code, text in codes.items()
+    }
+
 
 problems.register_titles(
     {

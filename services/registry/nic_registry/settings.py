@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from nic_shared.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from nic_shared.settings import ServiceSettings
 
 
 class RegistrySettings(ServiceSettings):

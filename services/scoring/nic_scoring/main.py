@@ -6,9 +6,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from nic_scoring import api
+from nic_scoring import (
+    api,
+    problem_types,  # noqa: F401  (registers the problem titles)
+)
 from nic_scoring.consumers import SUBSCRIPTIONS
 from nic_scoring.models import messaging
+from nic_scoring.panels import api as panels_api
+from nic_scoring.priority import api as priority_api
+from nic_scoring.ranking import api as ranking_api
+from nic_scoring.reviews import api as reviews_api
 from nic_scoring.settings import ScoringSettings
 from nic_shared.app import ServiceSpec, create_service_app
 from nic_shared.events import eligibility, intake
@@ -23,9 +30,21 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
             title="NIC scoring",
             description="Panels, weighted reviews, ranking against the budget.",
             tables=messaging,
-            routers=[api.router],
+            routers=[
+                api.router,
+                panels_api.router,
+                reviews_api.router,
+                ranking_api.router,
+                priority_api.router,
+            ],
             consumes=[intake.TOPIC, eligibility.TOPIC],
             subscriptions=SUBSCRIPTIONS,
-            openapi_tags=[{"name": "scoring schemes", "description": "Each call's scheme."}],
+            openapi_tags=[
+                {"name": "scoring schemes", "description": "Each call's scheme."},
+                {"name": "panels", "description": "Members, assignments, conflicts."},
+                {"name": "reviews", "description": "Reviews, consensus and results."},
+                {"name": "ranking", "description": "Rankings, recommendations, export."},
+                {"name": "cluster priority", "description": "Innovasjonsrammen stage 4."},
+            ],
         )
     )

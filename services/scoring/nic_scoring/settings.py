@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from nic_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from nic_shared.settings import ServiceSettings
 
 
 class ScoringSettings(ServiceSettings):

@@ -107,3 +107,10 @@ def test_the_four_development_areas_and_operations_are_the_activity_types():
         "international_market_positions",
         "operations",
     }
+
+
+def test_members_of_type_other_count_for_none_of_the_five():
+    coverage = five_point_coverage([ActorType.OTHER, ActorType.PUBLIC])
+    assert not coverage.covered
+    assert FivePoint.PUBLIC in coverage.present
+    assert len(coverage.missing) == 4

@@ -1,15 +1,17 @@
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+
 from nic_registry.domain.brreg import entity_from_enhet, entity_removed
 from nic_registry.domain.errors import BrregFormatError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def load(name: str) -> dict:
+def load(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 

@@ -2,6 +2,7 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+
 from nic_registry.domain.clusters import ClusterHistory, EscaGrade, EscaLabel
 from nic_registry.domain.errors import InvalidPeriod, PeriodConflict
 from nic_registry.domain.periods import Period

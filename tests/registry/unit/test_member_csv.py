@@ -3,6 +3,7 @@ from uuid import uuid4
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_registry.domain.member_csv import (
     COLUMNS,
     MemberRow,

@@ -2,6 +2,7 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+
 from nic_registry.domain.clusters import ClusterHistory
 from nic_registry.domain.errors import PeriodConflict
 from nic_registry.domain.memberships import (

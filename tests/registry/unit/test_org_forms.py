@@ -1,4 +1,5 @@
 import pytest
+
 from nic_registry.domain.org_forms import (
     ORG_FORMS,
     PUBLIC_FORMS,

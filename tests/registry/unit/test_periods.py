@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_registry.domain.errors import InvalidPeriod, PeriodConflict
 from nic_registry.domain.periods import Period, ensure_no_overlap, find_overlap, one_year_from
 

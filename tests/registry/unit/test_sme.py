@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from nic_registry.domain.sme import SmeFigures, sme_class
 from nic_shared.contracts.registry_facts import SmeClass
 

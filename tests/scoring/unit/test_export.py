@@ -14,6 +14,7 @@ FIRST, SECOND = UUID(int=1), UUID(int=2)
 ENTRIES = [
     RankingEntry(
         application_id=FIRST,
+        title="",
         rank=1,
         weighted_total=Decimal("5.683333333333333333333333333333333"),
         requested_amount_nok=300_000,
@@ -21,6 +22,7 @@ ENTRIES = [
     ),
     RankingEntry(
         application_id=SECOND,
+        title="Grønn ferje",
         rank=None,
         weighted_total=Decimal("2.5"),
         requested_amount_nok=250_000,
@@ -30,7 +32,7 @@ ENTRIES = [
 
 
 def test_rows_start_with_the_header_and_follow_the_ranking():
-    rows = ranking_rows(ENTRIES, {FIRST: "Sirkulær betong", SECOND: "Grønn ferje"})
+    rows = ranking_rows(ENTRIES, {FIRST: "Sirkulær betong"})
     assert rows == [
         list(HEADER),
         ["1", str(FIRST), "Sirkulær betong", "5.68", "300000", "recommended"],
@@ -52,3 +54,7 @@ def test_csv_is_utf8_with_a_byte_order_mark_and_reads_back():
     data = to_csv(rows)
     assert data.startswith(b"\xef\xbb\xbf")
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == rows
+
+
+def test_the_entry_carries_its_own_title():
+    assert ranking_rows(ENTRIES[1:])[1][2] == "Grønn ferje"

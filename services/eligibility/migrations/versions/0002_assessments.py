@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("close_reason", sa.Text(), nullable=True),
         sa.Column("source_event_id", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_assessments"),
-        sa.UniqueConstraint(
-            "application_id", "version", name="uq_assessments_application_version"
-        ),
+        sa.UniqueConstraint("application_id", "version", name="uq_assessments_application_version"),
     )
     op.create_index(
         "ix_assessments_queue", "assessments", ["outcome", "status", "current", "assessed_at"]

@@ -13,8 +13,14 @@ from nic_eligibility.domain.model import FactValue, ParameterValue
 
 
 class _Lenient(dict[str, str]):
+    """Shows a value only when the template names it (most values are never shown)."""
+
+    def __init__(self, values: Mapping[str, FactValue | ParameterValue]) -> None:
+        super().__init__()
+        self._values = values
+
     def __missing__(self, key: str) -> str:
-        return "?"
+        return show(self._values[key]) if key in self._values else "?"
 
 
 def show(value: FactValue | ParameterValue) -> str:
@@ -32,5 +38,9 @@ def show(value: FactValue | ParameterValue) -> str:
 
 def render(template: str, values: Mapping[str, FactValue | ParameterValue]) -> str:
     """The template with `{name}` fields replaced; unknown fields become `?`."""
-    shown = _Lenient({key: show(value) for key, value in values.items()})
-    return Formatter().vformat(template, (), shown)
+    if "{" not in template:
+        return template
+    return _FORMATTER.vformat(template, (), _Lenient(values))
+
+
+_FORMATTER = Formatter()

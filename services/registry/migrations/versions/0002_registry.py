@@ -128,9 +128,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_memberships_organisation_key", "memberships", ["organisation_key"])
-    op.create_index(
-        "ix_memberships_cluster_org", "memberships", ["cluster_id", "organisation_key"]
-    )
+    op.create_index("ix_memberships_cluster_org", "memberships", ["cluster_id", "organisation_key"])
     op.create_table(
         "activities",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -146,9 +144,7 @@ def upgrade() -> None:
             ["cluster_id"], ["clusters.id"], name="fk_activities_cluster_id_clusters"
         ),
     )
-    op.create_index(
-        "ix_activities_cluster_date", "activities", ["cluster_id", "activity_date"]
-    )
+    op.create_index("ix_activities_cluster_date", "activities", ["cluster_id", "activity_date"])
 
 
 def downgrade() -> None:

@@ -7,10 +7,6 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Response
-from nic_shared import problems
-from nic_shared.clock import ClockDep
-from nic_shared.db import SessionDep
-from nic_shared.http import etag, require_if_match
 
 from nic_registry.access import Anyone, Officer
 from nic_registry.clusters import service
@@ -28,10 +24,14 @@ from nic_registry.clusters.schemas import (
 )
 from nic_registry.paging import Cursor, Limit, after, next_cursor
 from nic_registry.problems import oslo_today
+from nic_shared import problems
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+from nic_shared.http import etag, require_if_match
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
-_P = {"content": {problems.MEDIA_TYPE: {}}}
+_P: dict[str, Any] = {"content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid token", **_P},
     403: {"description": "Not allowed for this role", **_P},
@@ -52,9 +52,7 @@ def _answer(record: ClusterRecord, response: Response, as_of: date) -> ClusterOu
     return service.to_out(record, as_of)
 
 
-@router.post(
-    "", status_code=201, summary="Register a cluster", responses=ERRORS
-)
+@router.post("", status_code=201, summary="Register a cluster", responses=ERRORS)
 async def create_cluster(
     body: ClusterCreate, session: SessionDep, clock: ClockDep, _who: Officer, response: Response
 ) -> ClusterOut:
@@ -78,7 +76,10 @@ async def list_clusters(
     return ClusterPage(
         items=[service.to_out(r, day) for r in records],
         next_cursor=next_cursor(
-            records, limit, last.created_at.isoformat() if last else "", str(last.id if last else "")
+            records,
+            limit,
+            last.created_at.isoformat() if last else "",
+            str(last.id if last else ""),
         ),
     )
 
@@ -120,28 +121,46 @@ async def _for_change(session: SessionDep, cluster_id: UUID, if_match: str | Non
 
 
 @router.post(
-    "/{cluster_id}/levels", status_code=201, summary="Add a programme level period",
+    "/{cluster_id}/levels",
+    status_code=201,
+    summary="Add a programme level period",
     responses=_HISTORY_ERRORS,
 )
 async def add_level(
-    cluster_id: UUID, body: LevelIn, session: SessionDep, clock: ClockDep, _who: Officer,
-    response: Response, if_match: IfMatch = None,
+    cluster_id: UUID,
+    body: LevelIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClusterOut:
     record = await _for_change(session, cluster_id, if_match)
     await service.add_level(
-        session, record, level=body.level, valid_from=body.valid_from, valid_to=body.valid_to,
+        session,
+        record,
+        level=body.level,
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
         now=clock(),
     )
     return _answer(record, response, oslo_today(clock()))
 
 
 @router.post(
-    "/{cluster_id}/nce", status_code=201, summary="Add an NCE brand period",
+    "/{cluster_id}/nce",
+    status_code=201,
+    summary="Add an NCE brand period",
     responses=_HISTORY_ERRORS,
 )
 async def add_nce(
-    cluster_id: UUID, body: PeriodIn, session: SessionDep, clock: ClockDep, _who: Officer,
-    response: Response, if_match: IfMatch = None,
+    cluster_id: UUID,
+    body: PeriodIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClusterOut:
     record = await _for_change(session, cluster_id, if_match)
     await service.add_nce(session, record, body.valid_from, body.valid_to, clock())
@@ -149,12 +168,19 @@ async def add_nce(
 
 
 @router.post(
-    "/{cluster_id}/mature", status_code=201,
-    summary="Qualify (or renew) as a mature cluster for one year", responses=_HISTORY_ERRORS,
+    "/{cluster_id}/mature",
+    status_code=201,
+    summary="Qualify (or renew) as a mature cluster for one year",
+    responses=_HISTORY_ERRORS,
 )
 async def add_mature(
-    cluster_id: UUID, body: MatureIn, session: SessionDep, clock: ClockDep, _who: Officer,
-    response: Response, if_match: IfMatch = None,
+    cluster_id: UUID,
+    body: MatureIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClusterOut:
     record = await _for_change(session, cluster_id, if_match)
     await service.add_mature(session, record, body.valid_from, clock())
@@ -162,12 +188,19 @@ async def add_mature(
 
 
 @router.post(
-    "/{cluster_id}/esca-labels", status_code=201, summary="Record an ESCA label",
+    "/{cluster_id}/esca-labels",
+    status_code=201,
+    summary="Record an ESCA label",
     responses=_HISTORY_ERRORS,
 )
 async def add_esca_label(
-    cluster_id: UUID, body: EscaIn, session: SessionDep, clock: ClockDep, _who: Officer,
-    response: Response, if_match: IfMatch = None,
+    cluster_id: UUID,
+    body: EscaIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClusterOut:
     record = await _for_change(session, cluster_id, if_match)
     await service.add_esca(session, record, body, clock())
@@ -180,8 +213,14 @@ async def add_esca_label(
     responses=_HISTORY_ERRORS,
 )
 async def end_period(
-    cluster_id: UUID, period_id: UUID, body: PeriodEnd, session: SessionDep, clock: ClockDep,
-    _who: Officer, response: Response, if_match: IfMatch = None,
+    cluster_id: UUID,
+    period_id: UUID,
+    body: PeriodEnd,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClusterOut:
     record = await service.get(session, cluster_id)
     require_if_match(if_match, record.cluster.version)

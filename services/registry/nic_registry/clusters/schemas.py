@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import ClusterFacts, ClusterLevel
-from nic_shared.money import OrgNumber
 from pydantic import BaseModel, ConfigDict, Field
 
 from nic_registry.domain.clusters import EscaGrade
 from nic_registry.paging import Page
+from nic_shared.contracts.registry_facts import ClusterFacts, ClusterLevel
+from nic_shared.money import OrgNumber
 
-_CLUSTER_EXAMPLE = {
+_CLUSTER_EXAMPLE: dict[str, Any] = {
     "name": "Arena Sirkulær Innlandet",
     "facilitator_org_number": "974760673",
     "region": "Innlandet",

@@ -6,10 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from nic_shared import outbox
-from nic_shared.contracts.registry_facts import ClusterLevel
-from nic_shared.events.registry import ClusterLevelChanged, ClusterRegistered
-from nic_shared.problems import NotFound
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,10 +18,14 @@ from nic_registry.clusters.schemas import (
     EscaOut,
     PeriodOut,
 )
-from nic_registry.domain.clusters import mature_qualification
+from nic_registry.domain.clusters import EscaGrade, mature_qualification
 from nic_registry.domain.facts import cluster_facts
 from nic_registry.models import Cluster, ClusterPeriod, EscaLabel
 from nic_registry.problems import flush, period_rules
+from nic_shared import outbox
+from nic_shared.contracts.registry_facts import ClusterLevel
+from nic_shared.events.registry import ClusterLevelChanged, ClusterRegistered
+from nic_shared.problems import NotFound
 
 
 async def create(session: AsyncSession, body: ClusterCreate, now: datetime) -> ClusterRecord:
@@ -120,12 +120,19 @@ async def add_level(
 
 
 async def add_nce(
-    session: AsyncSession, record: ClusterRecord, valid_from: date, valid_to: date | None,
+    session: AsyncSession,
+    record: ClusterRecord,
+    valid_from: date,
+    valid_to: date | None,
     now: datetime,
 ) -> ClusterPeriod:
     row = ClusterPeriod(
-        id=uuid.uuid4(), cluster_id=record.cluster.id, kind=NCE,
-        valid_from=valid_from, valid_to=valid_to, created_at=now,
+        id=uuid.uuid4(),
+        cluster_id=record.cluster.id,
+        kind=NCE,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_at=now,
     )
     await _add_period(session, record, row, now)
     return row
@@ -136,8 +143,12 @@ async def add_mature(
 ) -> ClusterPeriod:
     term = mature_qualification(valid_from)
     row = ClusterPeriod(
-        id=uuid.uuid4(), cluster_id=record.cluster.id, kind=MATURE,
-        valid_from=term.valid_from, valid_to=term.valid_to, created_at=now,
+        id=uuid.uuid4(),
+        cluster_id=record.cluster.id,
+        kind=MATURE,
+        valid_from=term.valid_from,
+        valid_to=term.valid_to,
+        created_at=now,
     )
     await _add_period(session, record, row, now, pointer="#/valid_from")
     return row
@@ -147,8 +158,12 @@ async def add_esca(
     session: AsyncSession, record: ClusterRecord, body: EscaIn, now: datetime
 ) -> EscaLabel:
     row = EscaLabel(
-        id=uuid.uuid4(), cluster_id=record.cluster.id, grade=body.grade.value,
-        awarded=body.awarded, valid_until=body.valid_until, created_at=now,
+        id=uuid.uuid4(),
+        cluster_id=record.cluster.id,
+        grade=body.grade.value,
+        awarded=body.awarded,
+        valid_until=body.valid_until,
+        created_at=now,
     )
     with period_rules("#/valid_until"):
         record.history(labels=[*record.labels, row])
@@ -159,7 +174,10 @@ async def add_esca(
 
 
 async def end_period(
-    session: AsyncSession, record: ClusterRecord, period_id: uuid.UUID, valid_to: date,
+    session: AsyncSession,
+    record: ClusterRecord,
+    period_id: uuid.UUID,
+    valid_to: date,
     now: datetime,
 ) -> ClusterPeriod:
     """Close a period (a level ending is how a cluster leaves the programme)."""
@@ -167,8 +185,13 @@ async def end_period(
     if row is None:
         raise NotFound(f"no period {period_id} in cluster {record.cluster.id}")
     changed = ClusterPeriod(
-        id=row.id, cluster_id=row.cluster_id, kind=row.kind, level=row.level,
-        valid_from=row.valid_from, valid_to=valid_to, created_at=row.created_at,
+        id=row.id,
+        cluster_id=row.cluster_id,
+        kind=row.kind,
+        level=row.level,
+        valid_from=row.valid_from,
+        valid_to=valid_to,
+        created_at=row.created_at,
     )
     with period_rules():
         record.history(periods=[changed if p is row else p for p in record.periods])
@@ -180,7 +203,10 @@ async def end_period(
 
 
 async def _add_period(
-    session: AsyncSession, record: ClusterRecord, row: ClusterPeriod, now: datetime,
+    session: AsyncSession,
+    record: ClusterRecord,
+    row: ClusterPeriod,
+    now: datetime,
     pointer: str = "#/valid_to",
 ) -> None:
     with period_rules(pointer):
@@ -230,7 +256,7 @@ def to_out(record: ClusterRecord, as_of: date) -> ClusterOut:
         nce=[period_out(p) for p in record.periods if p.kind == NCE],
         mature=[period_out(p) for p in record.periods if p.kind == MATURE],
         esca_labels=[
-            EscaOut(id=e.id, grade=e.grade, awarded=e.awarded, valid_until=e.valid_until)  # type: ignore[arg-type]
+            EscaOut(id=e.id, grade=EscaGrade(e.grade), awarded=e.awarded, valid_until=e.valid_until)
             for e in record.labels
         ],
         status=cluster_facts(record.history(), as_of),

@@ -12,9 +12,8 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import ActorType
-
 from nic_registry.domain.memberships import Membership
+from nic_shared.contracts.registry_facts import ActorType
 
 
 class ActivityType(StrEnum):
@@ -133,8 +132,10 @@ def annual_report(
 
 
 def five_point_coverage(actor_types: Iterable[ActorType]) -> FivePointCoverage:
-    """Which of the five actor types are present, and which are missing, in model order."""
-    present = frozenset(FIVE_POINT_OF[a] for a in actor_types)
+    """Which of the five actor types are present, and which are missing, in model order.
+
+    Members of type OTHER belong to none of the five."""
+    present = frozenset(FIVE_POINT_OF[a] for a in actor_types if a in FIVE_POINT_OF)
     return FivePointCoverage(present, tuple(p for p in FivePoint if p not in present))
 
 

@@ -13,11 +13,10 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from nic_shared import orgnr
-from nic_shared.contracts.registry_facts import ClusterLevel, NicStatus
-
 from nic_registry.domain.errors import InvalidPeriod
 from nic_registry.domain.periods import Period, ensure_no_overlap, one_year_from
+from nic_shared import orgnr
+from nic_shared.contracts.registry_facts import ClusterLevel, NicStatus
 
 
 class EscaGrade(StrEnum):

@@ -7,19 +7,18 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import (
-    ClusterFacts,
-    MembershipFact,
-    OrganisationFacts,
-    Sector,
-)
-
 from nic_registry.domain import keys
 from nic_registry.domain.clusters import ClusterHistory
 from nic_registry.domain.memberships import Membership, member_of_current_or_former_nic_cluster
 from nic_registry.domain.org_forms import classify
 from nic_registry.domain.organisations import Organisation
 from nic_registry.domain.sme import sme_class
+from nic_shared.contracts.registry_facts import (
+    ClusterFacts,
+    MembershipFact,
+    OrganisationFacts,
+    Sector,
+)
 
 
 def cluster_facts(cluster: ClusterHistory, day: date) -> ClusterFacts:

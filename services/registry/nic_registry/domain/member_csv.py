@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import ActorType
-
 from nic_registry.domain import keys
 from nic_registry.domain.memberships import Membership
 from nic_registry.domain.periods import Period
+from nic_shared.contracts.registry_facts import ActorType
 
 COLUMNS = (
     "org_number",

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import ActorType, NicStatus
-
 from nic_registry.domain.clusters import ClusterHistory
 from nic_registry.domain.periods import Period, ensure_no_overlap
+from nic_shared.contracts.registry_facts import ActorType, NicStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from nic_shared.contracts.registry_facts import ActorType, MembershipFact
-from nic_shared.money import OrgNumber
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nic_registry.domain import keys
 from nic_registry.paging import Page
+from nic_shared.contracts.registry_facts import ActorType, MembershipFact
+from nic_shared.money import OrgNumber
 
 
 class MembershipCreate(BaseModel):
@@ -109,7 +109,7 @@ class OrganisationClusters(BaseModel):
     member_of_current_or_former_nic_cluster: bool
 
 
-class ImportError_(BaseModel):
+class RowProblem(BaseModel):
     row: int = Field(description="Line of the file; the header is line 1.")
     column: str
     rule: str
@@ -119,4 +119,4 @@ class ImportReport(BaseModel):
     imported: int = Field(description="New memberships.")
     updated: int = Field(description="Existing memberships (same organisation and start) changed.")
     unchanged: int
-    errors: list[ImportError_] = Field(default_factory=list)
+    errors: list[RowProblem] = Field(default_factory=list)

@@ -5,10 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from nic_shared import outbox
-from nic_shared.contracts.registry_facts import ActorType
-from nic_shared.events.registry import MembershipEnded, MembershipStarted
-from nic_shared.problems import NotFound
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,20 +15,31 @@ from nic_registry.memberships.schemas import MembershipCreate, MembershipOut, Me
 from nic_registry.models import Membership, Organisation
 from nic_registry.organisations import service as organisations
 from nic_registry.problems import flush, period_rules
+from nic_shared import outbox
+from nic_shared.contracts.registry_facts import ActorType
+from nic_shared.events.registry import MembershipEnded, MembershipStarted
+from nic_shared.problems import NotFound
 
 
 def to_domain(row: Membership) -> DomainMembership:
     return DomainMembership(
-        row.cluster_id, row.organisation_key, ActorType(row.actor_type),
+        row.cluster_id,
+        row.organisation_key,
+        ActorType(row.actor_type),
         Period(row.valid_from, row.valid_to),
     )
 
 
 def to_out(row: Membership, name: str) -> MembershipOut:
     return MembershipOut(
-        id=row.id, cluster_id=row.cluster_id, organisation_key=row.organisation_key,
-        organisation_name=name, actor_type=ActorType(row.actor_type),
-        valid_from=row.valid_from, valid_to=row.valid_to, version=row.version,
+        id=row.id,
+        cluster_id=row.cluster_id,
+        organisation_key=row.organisation_key,
+        organisation_name=name,
+        actor_type=ActorType(row.actor_type),
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        version=row.version,
     )
 
 
@@ -58,9 +65,14 @@ async def create(
         Period(body.valid_from, body.valid_to)
     organisation = await organisations.ensure(session, body.key, body.name, now)
     row = Membership(
-        id=uuid.uuid4(), cluster_id=cluster_id, organisation_key=organisation.key,
-        actor_type=body.actor_type.value, valid_from=body.valid_from, valid_to=body.valid_to,
-        created_at=now, updated_at=now,
+        id=uuid.uuid4(),
+        cluster_id=cluster_id,
+        organisation_key=organisation.key,
+        actor_type=body.actor_type.value,
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
+        created_at=now,
+        updated_at=now,
     )
     check([*await of_pair(session, cluster_id, organisation.key), row])
     session.add(row)
@@ -73,8 +85,10 @@ async def started(session: AsyncSession, row: Membership) -> None:
     await outbox.record(
         session,
         MembershipStarted(
-            membership_id=row.id, cluster_id=row.cluster_id,
-            organisation_key=row.organisation_key, actor_type=row.actor_type,
+            membership_id=row.id,
+            cluster_id=row.cluster_id,
+            organisation_key=row.organisation_key,
+            actor_type=row.actor_type,
             valid_from=row.valid_from,
         ),
     )
@@ -86,8 +100,10 @@ async def ended(session: AsyncSession, row: Membership, valid_to: date) -> None:
     await outbox.record(
         session,
         MembershipEnded(
-            membership_id=row.id, cluster_id=row.cluster_id,
-            organisation_key=row.organisation_key, valid_to=valid_to,
+            membership_id=row.id,
+            cluster_id=row.cluster_id,
+            organisation_key=row.organisation_key,
+            valid_to=valid_to,
         ),
     )
 
@@ -117,10 +133,17 @@ async def update(
     if "valid_to" in changes:
         with period_rules():
             period = Period(row.valid_from, changes["valid_to"])
-        others = [m for m in await of_pair(session, row.cluster_id, row.organisation_key)
-                  if m.id != row.id]
-        check(others, DomainMembership(row.cluster_id, row.organisation_key,
-                                       ActorType(row.actor_type), period))
+        others = [
+            m
+            for m in await of_pair(session, row.cluster_id, row.organisation_key)
+            if m.id != row.id
+        ]
+        check(
+            others,
+            DomainMembership(
+                row.cluster_id, row.organisation_key, ActorType(row.actor_type), period
+            ),
+        )
         row.valid_to = changes["valid_to"]
     row.updated_at = now
     await flush(session)
@@ -130,7 +153,11 @@ async def update(
 
 
 async def page(
-    session: AsyncSession, cluster_id: uuid.UUID, *, as_of: date | None, limit: int,
+    session: AsyncSession,
+    cluster_id: uuid.UUID,
+    *,
+    as_of: date | None,
+    limit: int,
     after: list[str] | None,
 ) -> list[tuple[Membership, str]]:
     """Members (all memberships, or those covering `as_of`), by organisation key."""

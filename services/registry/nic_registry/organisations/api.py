@@ -5,12 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
-from nic_shared import problems
-from nic_shared.auth import Principal, Role, authenticate
-from nic_shared.clock import ClockDep
-from nic_shared.db import SessionDep
-from nic_shared.http import etag, require_if_match
-from nic_shared.problems import NotFound
 
 from nic_registry.access import READ_SCOPE, Anyone, ClusterWriter, Officer, Reader
 from nic_registry.domain.org_forms import ORG_FORMS, PUBLIC_FORMS
@@ -28,10 +22,16 @@ from nic_registry.organisations.schemas import (
 from nic_registry.paging import Cursor, Limit, after, next_cursor
 from nic_registry.problems import BadGateway, LookupOff
 from nic_registry.settings import RegistrySettings
+from nic_shared import problems
+from nic_shared.auth import Principal, Role, authenticate
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+from nic_shared.http import etag, require_if_match
+from nic_shared.problems import NotFound
 
 router = APIRouter(tags=["organisations"])
 
-_P = {"content": {problems.MEDIA_TYPE: {}}}
+_P: dict[str, Any] = {"content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid token", **_P},
     403: {"description": "Not allowed for this role", **_P},
@@ -54,24 +54,32 @@ def _answer(row: Organisation, response: Response, settings: RegistrySettings) -
 
 
 @router.get(
-    "/v1/organisation-forms", summary="Brønnøysund organisation forms and their sectors",
+    "/v1/organisation-forms",
+    summary="Brønnøysund organisation forms and their sectors",
     responses=ERRORS,
 )
 async def list_organisation_forms(_who: Anyone) -> list[OrgFormOut]:
     return [
-        OrgFormOut(code=f.code, description=f.description, sector=f.sector,
-                   public=f.code in PUBLIC_FORMS)
+        OrgFormOut(
+            code=f.code, description=f.description, sector=f.sector, public=f.code in PUBLIC_FORMS
+        )
         for f in ORG_FORMS.values()
     ]
 
 
 @router.post(
-    "/v1/organisations", status_code=201, summary="Register an organisation by hand",
+    "/v1/organisations",
+    status_code=201,
+    summary="Register an organisation by hand",
     responses={**ERRORS, 409: {"description": "Already registered", **_P}},
 )
 async def create_organisation(
-    body: OrganisationCreate, session: SessionDep, clock: ClockDep, _who: ClusterWriter,
-    settings: Settings, response: Response,
+    body: OrganisationCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: ClusterWriter,
+    settings: Settings,
+    response: Response,
 ) -> OrganisationOut:
     row = await service.create(session, body, clock())
     response.headers["Location"] = f"/v1/organisations/{row.key}"
@@ -80,7 +88,10 @@ async def create_organisation(
 
 @router.get("/v1/organisations", summary="Organisations by key", responses=ERRORS)
 async def list_organisations(
-    session: SessionDep, _who: Reader, settings: Settings, limit: Limit = 50,
+    session: SessionDep,
+    _who: Reader,
+    settings: Settings,
+    limit: Limit = 50,
     cursor: Cursor = None,
 ) -> OrganisationPage:
     rows = await service.page(session, limit=limit, after=after(cursor, 1))
@@ -92,8 +103,11 @@ async def list_organisations(
 
 @router.get("/v1/organisations/{key}", summary="One organisation", responses=ERRORS)
 async def get_organisation(
-    key: str, session: SessionDep, who: Annotated[Principal, Depends(authenticate)],
-    settings: Settings, response: Response,
+    key: str,
+    session: SessionDep,
+    who: Annotated[Principal, Depends(authenticate)],
+    settings: Settings,
+    response: Response,
 ) -> OrganisationOut:
     org_key = service.parse_key(key)
     own = who.has_role(Role.APPLICANT) and who.org_number == org_key
@@ -104,13 +118,22 @@ async def get_organisation(
 
 
 @router.patch(
-    "/v1/organisations/{key}", summary="Change what the registry holds about an organisation",
-    responses={**ERRORS, 412: {"description": "If-Match is stale", **_P},
-               428: {"description": "If-Match is missing", **_P}},
+    "/v1/organisations/{key}",
+    summary="Change what the registry holds about an organisation",
+    responses={
+        **ERRORS,
+        412: {"description": "If-Match is stale", **_P},
+        428: {"description": "If-Match is missing", **_P},
+    },
 )
 async def update_organisation(
-    key: str, body: OrganisationPatch, session: SessionDep, clock: ClockDep, _who: Officer,
-    settings: Settings, response: Response,
+    key: str,
+    body: OrganisationPatch,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    settings: Settings,
+    response: Response,
     if_match: Annotated[str | None, Header(description="The organisation's ETag.")] = None,
 ) -> OrganisationOut:
     row = await service.get(session, service.parse_key(key))
@@ -133,8 +156,12 @@ def _brreg(request: Request) -> BrregClient | None:
     },
 )
 async def lookup_organisation(
-    org_number: str, session: SessionDep, clock: ClockDep, _who: ClusterWriter,
-    settings: Settings, response: Response,
+    org_number: str,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: ClusterWriter,
+    settings: Settings,
+    response: Response,
     client: Annotated[BrregClient | None, Depends(_brreg)],
 ) -> OrganisationOut:
     key = service.parse_key(org_number, "org_number")

@@ -14,10 +14,10 @@ import logging
 from typing import Any
 
 import httpx
-from nic_shared import orgnr
 
 from nic_registry.domain.brreg import BrregEntity, entity_from_enhet, entity_removed
 from nic_registry.domain.errors import BrregFormatError
+from nic_shared import orgnr
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from nic_shared.contracts.registry_facts import Sector
-
 from nic_registry.domain import keys
 from nic_registry.domain.brreg import BrregEntity
 from nic_registry.domain.org_forms import classify
@@ -15,6 +13,7 @@ from nic_registry.domain.periods import Period
 from nic_registry.domain.sme import SmeFigures, sme_class
 from nic_registry.models import BusinessNetworkPeriod, Organisation
 from nic_registry.organisations.schemas import OrganisationOut, SmeOut
+from nic_shared.contracts.registry_facts import Sector
 
 
 def entity(row: Organisation) -> BrregEntity | None:

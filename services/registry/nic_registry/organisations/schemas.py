@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from nic_shared.contracts.registry_facts import Sector, SmeClass
-from nic_shared.money import Nok, OrgNumber
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nic_registry.domain import keys
 from nic_registry.domain.org_forms import ORG_FORMS
 from nic_registry.paging import Page
+from nic_shared.contracts.registry_facts import Sector, SmeClass
+from nic_shared.money import Nok, OrgNumber
 
 
 def _form(value: str | None) -> str | None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from nic_shared import outbox
-from nic_shared.events.registry import OrganisationUpdated
-from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +16,9 @@ from nic_registry.organisations.schemas import (
     OrganisationPatch,
 )
 from nic_registry.problems import flush
+from nic_shared import outbox
+from nic_shared.events.registry import OrganisationUpdated
+from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 
 _RENAMED = {"research_organisation": "research_declared"}
 _NOT_NULL = {"bankrupt", "winding_up", "deleted", "research_organisation", "nace_codes"}
@@ -62,8 +62,12 @@ async def create(session: AsyncSession, body: OrganisationCreate, now: datetime)
     if await session.get(Organisation, body.key) is not None:
         raise Conflict(f"organisation {body.key} is registered", slug="organisation-exists")
     row = new_row(body.key, body.name, now)
-    _apply(row, body.model_dump(exclude_unset=True, exclude={"org_number", "foreign_country",
-                                                                "foreign_id", "name"}))
+    _apply(
+        row,
+        body.model_dump(
+            exclude_unset=True, exclude={"org_number", "foreign_country", "foreign_id", "name"}
+        ),
+    )
     session.add(row)
     await flush(session)
     await _updated(session, row)
@@ -85,8 +89,13 @@ async def ensure(session: AsyncSession, key: str, name: str | None, now: datetim
     if not name or not name.strip():
         raise UnprocessableContent(
             f"organisation {key} is not registered; give its name",
-            errors=[{"pointer": "#/name", "rule": "required_for_new_organisation",
-                     "detail": "name is required for an organisation the registry does not know"}],
+            errors=[
+                {
+                    "pointer": "#/name",
+                    "rule": "required_for_new_organisation",
+                    "detail": "name is required for an organisation the registry does not know",
+                }
+            ],
         )
     row = new_row(key, name, now)
     session.add(row)
@@ -154,4 +163,3 @@ def _apply(row: Organisation, changes: dict[str, Any]) -> None:
 
 async def _updated(session: AsyncSession, row: Organisation) -> None:
     await outbox.record(session, OrganisationUpdated(organisation_key=row.key, name=row.name))
-

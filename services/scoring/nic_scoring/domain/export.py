@@ -34,7 +34,10 @@ def safe_text(value: str) -> str:
 def ranking_rows(
     entries: Iterable[RankingEntry], titles: Mapping[UUID, str] | None = None
 ) -> list[list[str]]:
-    """The header and one row per entry, in the order given (the ranking's order)."""
+    """The header and one row per entry, in the order given (the ranking's order).
+
+    The title is the entry's own, unless `titles` names another for the application.
+    """
     titles = titles or {}
     rows = [list(HEADER)]
     for entry in entries:
@@ -42,7 +45,7 @@ def ranking_rows(
             [
                 "" if entry.rank is None else str(entry.rank),
                 str(entry.application_id),
-                safe_text(titles.get(entry.application_id, "")),
+                safe_text(titles.get(entry.application_id, entry.title)),
                 str(display(entry.weighted_total)),
                 str(entry.requested_amount_nok),
                 entry.outcome.value,

@@ -37,6 +37,7 @@ class ScoredApplication:
     weighted_total: Decimal
     requested_amount_nok: int
     submitted_at: datetime
+    title: str = ""
 
     def __post_init__(self) -> None:
         if self.submitted_at.tzinfo is None:
@@ -109,6 +110,7 @@ def _order_key(
 def _entry(app: ScoredApplication, rank: int | None, outcome: FundingOutcome) -> RankingEntry:
     return RankingEntry(
         application_id=app.application_id,
+        title=app.title,
         rank=rank,
         weighted_total=app.weighted_total,
         requested_amount_nok=app.requested_amount_nok,
