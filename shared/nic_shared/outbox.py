@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
@@ -67,6 +68,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self.connected = False
         self._last_cleanup = datetime.min.replace(tzinfo=UTC)
+        self._backlog_at = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -170,6 +172,11 @@ class OutboxRelay:
         return len(rows)
 
     async def _update_backlog(self) -> None:
+        """Backlog gauges, at most once a second: on SQLite the relay shares one connection."""
+        now = time.monotonic()
+        if now - self._backlog_at < 1.0:
+            return
+        self._backlog_at = now
         outbox = self.tables.outbox
         async with self.db.transaction() as session:
             count, oldest = (

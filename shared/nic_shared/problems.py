@@ -45,6 +45,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "conflict": ("Konflikt", "Conflict"),
     "precondition-failed": ("Ressursen er endret", "The resource has changed"),
     "precondition-required": ("If-Match mangler", "If-Match is required"),
+    "concurrent-change": ("Samtidig endring", "Concurrent change"),
     "unsupported-media-type": ("Innholdstypen støttes ikke", "Unsupported media type"),
     "payload-too-large": ("For stor forespørsel", "Payload too large"),
     "service-unavailable": ("Tjenesten er midlertidig utilgjengelig", "Service unavailable"),

@@ -3,4 +3,4 @@ from nic_eligibility.models import messaging
 from nic_eligibility.settings import EligibilitySettings
 from nic_shared.cli import run
 
-run(EligibilitySettings, create_app, MIGRATIONS, messaging)  # type: ignore[arg-type]
+run(EligibilitySettings, create_app, MIGRATIONS, messaging)

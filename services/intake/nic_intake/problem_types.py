@@ -29,7 +29,6 @@ TITLES: dict[str, tuple[str, str]] = {
     ),
     "cluster-required": ("Innloggingen mangler klynge", "The token carries no cluster"),
     "idempotency-key-required": ("Idempotency-Key mangler", "Idempotency-Key is required"),
-    "concurrent-change": ("Samtidig endring", "Concurrent change"),
     "attachment-type-refused": (
         "Vedleggstypen er ikke tillatt",
         "The attachment's content type is not allowed",

@@ -1,0 +1,1 @@
+"""The dry run: assess an application body without storing anything."""

@@ -1,0 +1,127 @@
+"""The registry's facts over HTTP: POST /v1/facts with timeouts, retries and backoff.
+
+Eligibility never decides on missing facts. When the registry cannot answer (connection
+refused, timeout, 5xx, 429, or it refuses our token) after a few quick tries, the caller
+gets `RegistryUnavailable`: the consumer turns it into `RetryLater` (the event waits), the
+dry run into 503 with Retry-After. A 4xx that says our request is wrong is a
+`RegistryContractError`: retrying the same request will not help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+import httpx
+from pydantic import ValidationError
+
+from nic_eligibility.settings import EligibilitySettings
+from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse
+from nic_shared.devtoken import mint
+
+log = logging.getLogger(__name__)
+
+SCOPE = "registry:read"
+_TOKEN_TTL_S = 3600
+
+
+class RegistryUnavailable(Exception):
+    """The registry could not answer now; ask again later."""
+
+
+class RegistryContractError(Exception):
+    """The registry refused the request or answered outside the contract."""
+
+
+class RegistryClient:
+    """One httpx client per app, opened and closed by the app's lifespan (`open`/`close`)."""
+
+    def __init__(
+        self, settings: EligibilitySettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._token: str | None = None
+        self._token_expires = 0.0
+
+    async def open(self) -> None:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            base_url=s.registry_url,
+            timeout=httpx.Timeout(s.registry_timeout_s, connect=s.registry_connect_timeout_s),
+            transport=self._transport,
+            headers={"Accept": "application/json", "User-Agent": "nic-eligibility"},
+        )
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _bearer(self) -> str:
+        if self.settings.registry_token:
+            return self.settings.registry_token
+        now = time.monotonic()
+        if self._token is None or now >= self._token_expires:
+            s = self.settings
+            self._token = mint(
+                roles=[],
+                subject=f"service:{s.service_name}",
+                scopes=[SCOPE],
+                secret=s.jwt_secret,
+                issuer=s.jwt_issuer,
+                audience=s.jwt_audience,
+                ttl_s=_TOKEN_TTL_S,
+            )
+            self._token_expires = now + _TOKEN_TTL_S / 2
+        return self._token
+
+    async def facts(
+        self, organisations: Sequence[str], cluster_id: UUID | None, as_of: date
+    ) -> FactsResponse:
+        """The facts for these keys (and the cluster) on a date; retries transient failures."""
+        if self._client is None:
+            raise RegistryUnavailable("the registry client is not open")
+        query = FactsQuery(organisations=list(organisations), cluster_id=cluster_id, as_of=as_of)
+        body = query.model_dump(mode="json")
+        attempts = self.settings.registry_attempts
+        last = "no attempt made"
+        for attempt in range(1, attempts + 1):
+            try:
+                response = await self._client.post(
+                    "/v1/facts", json=body, headers={"Authorization": f"Bearer {self._bearer()}"}
+                )
+            except httpx.TransportError as exc:  # refused, reset, timeouts
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code == 200:
+                    return self._parse(response, query)
+                if response.status_code in (401, 403):
+                    self._token = None  # perhaps expired or rotated: mint afresh next time
+                    last = f"HTTP {response.status_code} (token refused)"
+                elif response.status_code == 429 or response.status_code >= 500:
+                    last = f"HTTP {response.status_code}"
+                else:
+                    raise RegistryContractError(
+                        f"registry refused the facts query: HTTP {response.status_code} "
+                        f"{response.text[:500]}"
+                    )
+            if attempt < attempts:
+                await asyncio.sleep(self.settings.registry_backoff_s * 2 ** (attempt - 1))
+        log.warning("registry unavailable", extra={"error": last, "attempts": attempts})
+        raise RegistryUnavailable(f"registry unavailable after {attempts} tries: {last}")
+
+    @staticmethod
+    def _parse(response: httpx.Response, query: FactsQuery) -> FactsResponse:
+        try:
+            facts = FactsResponse.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise RegistryContractError(f"registry answer outside the contract: {exc}") from exc
+        if facts.as_of != query.as_of:
+            raise RegistryContractError(f"registry answered for {facts.as_of}, not {query.as_of}")
+        return facts
