@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nic_shared.i18n import language
@@ -224,6 +225,15 @@ def install(app: FastAPI) -> None:
             headers={"Retry-After": "1"},
         )
 
+    async def on_stale(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(
+            request,
+            409,
+            "concurrent-change",
+            detail="someone else changed this at the same time; read it again and retry",
+            detail_nb="noen andre endret dette samtidig; les på nytt og prøv igjen",
+        )
+
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem_response(request, 500, "internal-error")
@@ -231,6 +241,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(StaleDataError, on_stale)
     app.add_exception_handler(OperationalError, on_database_unavailable)
     app.add_exception_handler(PoolTimeout, on_database_unavailable)
     app.add_exception_handler(DBAPIError, _dbapi_handler(on_database_unavailable, on_unexpected))

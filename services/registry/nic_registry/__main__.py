@@ -3,4 +3,4 @@ from nic_registry.models import messaging
 from nic_registry.settings import RegistrySettings
 from nic_shared.cli import run
 
-run(RegistrySettings, create_app, MIGRATIONS, messaging)  # type: ignore[arg-type]
+run(RegistrySettings, create_app, MIGRATIONS, messaging)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,14 +15,6 @@ from nic_shared import problems
 from nic_shared.problems import Conflict, Problem, UnprocessableContent
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-def described(codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for problem+json answers."""
-    return {
-        code: {"description": text, "content": {problems.MEDIA_TYPE: {}}}
-        for code, text in codes.items()
-    }
 
 
 problems.register_titles(
@@ -37,7 +28,6 @@ problems.register_titles(
             "The organisation is not in Enhetsregisteret",
         ),
         "member-import-invalid": ("Medlemsfilen har feil", "The member file has errors"),
-        "concurrent-change": ("Endret samtidig", "Changed concurrently"),
     }
 )
 

@@ -44,7 +44,6 @@ _HISTORY_ERRORS: dict[int | str, dict[str, Any]] = {
     412: {"description": "If-Match is stale", **_P},
 }
 IfMatch = Annotated[str | None, Header(description="The cluster's ETag.")]
-AsOf = Annotated[date | None, "query"]
 
 
 def _answer(record: ClusterRecord, response: Response, as_of: date) -> ClusterOut:

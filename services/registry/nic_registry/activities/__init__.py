@@ -1,0 +1,1 @@
+"""Activities: the cluster's activity log (counts and organisations, no personal data)."""

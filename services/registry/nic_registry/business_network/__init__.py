@@ -1,0 +1,1 @@
+"""Business-network customers ("bedriftsnettverk"): organisations with active-customer periods."""

@@ -1,0 +1,1 @@
+"""The facts endpoint for eligibility: one request for up to 200 organisations."""

@@ -1,0 +1,1 @@
+"""Annual reports per cluster and year."""
