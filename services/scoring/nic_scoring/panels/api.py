@@ -1,0 +1,122 @@
+"""Panel routes: officers build the panel and assign; members declare conflicts."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from nic_scoring.common import Officer, PanelOrOfficer
+from nic_scoring.panels import assignments, schemas, service
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+
+router = APIRouter(prefix="/v1/panels", tags=["panels"])
+
+
+@router.post("", status_code=201, response_model=schemas.PanelOut, summary="Create a call's panel")
+async def create_panel(
+    body: schemas.PanelIn, session: SessionDep, clock: ClockDep, who: Officer, response: Response
+) -> schemas.PanelOut:
+    panel = await service.create_panel(session, who, body, clock())
+    response.headers["Location"] = f"/v1/panels/{panel.id}"
+    return await service.panel_out(session, panel)
+
+
+@router.get("/{panel_id}", response_model=schemas.PanelOut, summary="A panel")
+async def get_panel(panel_id: UUID, session: SessionDep, _who: Officer) -> schemas.PanelOut:
+    return await service.panel_out(session, await service.get_panel(session, panel_id))
+
+
+@router.post(
+    "/{panel_id}/members",
+    status_code=201,
+    response_model=schemas.MemberOut,
+    summary="Add a member with their affiliations (organisations and clusters)",
+)
+async def add_panel_member(
+    panel_id: UUID, body: schemas.MemberIn, session: SessionDep, clock: ClockDep, _who: Officer
+) -> schemas.MemberOut:
+    panel = await service.get_panel(session, panel_id)
+    return await service.add_member(session, panel, body, clock())
+
+
+@router.get(
+    "/{panel_id}/members", response_model=list[schemas.MemberOut], summary="The panel's members"
+)
+async def list_panel_members(
+    panel_id: UUID, session: SessionDep, _who: Officer
+) -> list[schemas.MemberOut]:
+    return await service.list_members(session, await service.get_panel(session, panel_id))
+
+
+@router.post(
+    "/{panel_id}/auto-assign",
+    response_model=schemas.AutoAssignOut,
+    summary="Assign N reviewers to every eligible application, balanced, never conflicted",
+)
+async def auto_assign_reviewers(
+    panel_id: UUID, body: schemas.AutoAssignIn, session: SessionDep, clock: ClockDep, who: Officer
+) -> schemas.AutoAssignOut:
+    panel = await service.get_panel(session, panel_id)
+    return await assignments.auto_assign(
+        session, panel, body.reviewers_per_application, who.subject, clock()
+    )
+
+
+@router.post(
+    "/{panel_id}/assignments",
+    status_code=201,
+    response_model=schemas.AssignmentOut,
+    summary="Assign a reviewer by hand (refused when conflicted)",
+)
+async def assign_reviewer(
+    panel_id: UUID,
+    body: schemas.AssignmentIn,
+    session: SessionDep,
+    clock: ClockDep,
+    who: Officer,
+) -> schemas.AssignmentOut:
+    panel = await service.get_panel(session, panel_id)
+    return await assignments.assign(session, panel, body, who.subject, clock())
+
+
+@router.get(
+    "/{panel_id}/assignments",
+    response_model=list[schemas.AssignmentOut],
+    summary="Every assignment of the panel",
+)
+async def list_assignments(
+    panel_id: UUID, session: SessionDep, _who: Officer
+) -> list[schemas.AssignmentOut]:
+    return await assignments.list_assignments(session, await service.get_panel(session, panel_id))
+
+
+@router.post(
+    "/{panel_id}/conflicts",
+    status_code=201,
+    response_model=schemas.ConflictOut,
+    summary="Declare a conflict of interest: the assignment and the review go at once",
+)
+async def declare_conflict(
+    panel_id: UUID,
+    body: schemas.ConflictIn,
+    session: SessionDep,
+    clock: ClockDep,
+    who: PanelOrOfficer,
+    response: Response,
+) -> schemas.ConflictOut:
+    panel = await service.get_panel(session, panel_id)
+    out, new = await assignments.declare_conflict(session, panel, who, body, clock())
+    if not new:
+        response.status_code = 200
+    return out
+
+
+@router.get(
+    "/{panel_id}/audit",
+    response_model=list[schemas.AuditOut],
+    summary="Conflict declarations and what they set aside",
+)
+async def panel_audit(panel_id: UUID, session: SessionDep, _who: Officer) -> list[schemas.AuditOut]:
+    return await service.audit_trail(session, await service.get_panel(session, panel_id))

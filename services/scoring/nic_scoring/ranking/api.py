@@ -1,0 +1,84 @@
+"""Ranking routes (officers): preview, publish a version, read versions, export."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from nic_scoring.common import Officer
+from nic_scoring.domain.export import ranking_rows, to_csv
+from nic_scoring.ranking import schemas, service
+from nic_scoring.ranking.xlsx import to_xlsx
+from nic_shared.clock import ClockDep
+from nic_shared.db import SessionDep
+
+router = APIRouter(prefix="/v1/calls/{call_id}", tags=["ranking"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/ranking/preview",
+    response_model=schemas.PreviewOut,
+    summary="The ranking the current results give, and whether the latest version matches",
+)
+async def preview_ranking(call_id: UUID, session: SessionDep, _who: Officer) -> schemas.PreviewOut:
+    return await service.preview(session, call_id)
+
+
+@router.post(
+    "/rankings",
+    response_model=schemas.RankingOut,
+    status_code=201,
+    summary="Publish the ranking: a new version when the inputs changed, else the latest",
+    responses={200: {"description": "The inputs are unchanged: the latest version"}},
+)
+async def publish_ranking(
+    call_id: UUID,
+    body: schemas.PublishIn,
+    session: SessionDep,
+    clock: ClockDep,
+    who: Officer,
+    response: Response,
+) -> schemas.RankingOut:
+    row, new = await service.publish(session, who, call_id, body.allow_unscored, clock())
+    if not new:
+        response.status_code = 200
+    response.headers["Location"] = f"/v1/calls/{call_id}/rankings/{row.version}"
+    return await service.ranking_out(session, row)
+
+
+@router.get("/rankings/latest", response_model=schemas.RankingOut, summary="The latest version")
+async def latest_ranking(call_id: UUID, session: SessionDep, _who: Officer) -> schemas.RankingOut:
+    return await service.ranking_out(session, await service.get_version(session, call_id, None))
+
+
+@router.get("/rankings/{version}", response_model=schemas.RankingOut, summary="One version")
+async def get_ranking(
+    call_id: UUID, version: int, session: SessionDep, _who: Officer
+) -> schemas.RankingOut:
+    return await service.ranking_out(session, await service.get_version(session, call_id, version))
+
+
+@router.get(
+    "/rankings/{version}/export",
+    summary="The version as CSV or XLSX for the panel meeting",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+async def export_ranking(
+    call_id: UUID,
+    version: int,
+    session: SessionDep,
+    _who: Officer,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    row = await service.get_version(session, call_id, version)
+    rows = ranking_rows(service.entries_of(row))
+    name = f"ranking-{call_id}-v{version}.{format}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "xlsx":
+        return Response(to_xlsx(rows), media_type=XLSX, headers=disposition)
+    return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)

@@ -1,0 +1,51 @@
+"""HTTP models for rankings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from nic_shared.events.scoring import FundingOutcome
+
+
+class EntryOut(BaseModel):
+    application_id: UUID
+    title: str
+    rank: int | None
+    weighted_total: Decimal
+    requested_amount_nok: int
+    outcome: FundingOutcome
+
+
+class PreviewOut(BaseModel):
+    """The ranking the current inputs give, not yet published."""
+
+    call_id: UUID
+    budget_frame_nok: int
+    recommended_total_nok: int
+    unallocated_nok: int
+    entries: list[EntryOut]
+    unscored: list[UUID]
+    inputs_sha256: str
+    latest_version: int | None
+    latest_is_current: bool
+
+
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allow_unscored: bool = False
+
+
+class RankingOut(BaseModel):
+    call_id: UUID
+    version: int
+    budget_frame_nok: int
+    recommended_total_nok: int
+    entries: list[EntryOut]
+    inputs_sha256: str
+    published_at: datetime
+    latest: bool

@@ -1,0 +1,228 @@
+"""Ranking a call and publishing the funding recommendation.
+
+Inputs: the call's scheme and budget frame, and every scorable application with its current
+final result. The same inputs always give the same ranking (the domain's order is total).
+
+Recomputed when inputs change: `preview` always ranks the current inputs and says whether
+the latest published version still matches them (by a SHA-256 of the inputs). Publishing
+when the inputs changed creates the next version and publishes RankingPublished and one
+FundingRecommended per application; publishing again on unchanged inputs returns the
+latest version and publishes nothing. A withdrawal, a late conflict or a new result after
+publication therefore shows as `latest_is_current: false` until an officer publishes again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_scoring import models
+from nic_scoring.common import scheme_for
+from nic_scoring.domain.ranking import Ranking, ScoredApplication, rank_applications
+from nic_scoring.models import ApplicationStatus
+from nic_scoring.ranking import schemas
+from nic_shared import outbox
+from nic_shared.auth import Principal
+from nic_shared.events.scoring import (
+    FundingOutcome,
+    FundingRecommended,
+    RankingEntry,
+    RankingPublished,
+)
+from nic_shared.problems import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class Inputs:
+    call: models.CallScheme
+    ranking: Ranking
+    unscored: list[UUID]
+    sha256: str
+
+
+async def current_inputs(session: AsyncSession, call_id: UUID) -> Inputs:
+    call, scheme = await scheme_for(session, call_id)
+    rows = (
+        await session.execute(
+            select(models.ScoringApplication, models.PanelResultRow)
+            .outerjoin(
+                models.PanelResultRow,
+                models.PanelResultRow.application_id == models.ScoringApplication.id,
+            )
+            .where(
+                models.ScoringApplication.call_id == call_id,
+                models.ScoringApplication.status == ApplicationStatus.SCORABLE,
+            )
+        )
+    ).all()
+    scored = [
+        ScoredApplication(
+            application_id=app.id,
+            marks={k: Decimal(v) for k, v in result.marks.items()},
+            weighted_total=Decimal(result.weighted_total),
+            requested_amount_nok=app.requested_amount_nok,
+            submitted_at=app.submitted_at,
+            title=app.title,
+        )
+        for app, result in rows
+        if result is not None
+    ]
+    unscored = sorted((app.id for app, result in rows if result is None), key=str)
+    ranking = rank_applications(scheme, scored, call.budget_frame_nok)
+    return Inputs(call, ranking, unscored, _digest(call, scored))
+
+
+def _digest(call: models.CallScheme, scored: list[ScoredApplication]) -> str:
+    canonical = {
+        "scheme": call.scoring_scheme,
+        "budget_frame_nok": call.budget_frame_nok,
+        "applications": sorted(
+            [
+                str(a.application_id),
+                {k: str(v) for k, v in sorted(a.marks.items())},
+                str(a.weighted_total),
+                a.requested_amount_nok,
+                a.submitted_at.isoformat(),
+                a.title,
+            ]
+            for a in scored
+        ),
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def latest(session: AsyncSession, call_id: UUID) -> models.Ranking | None:
+    return (
+        await session.scalars(
+            select(models.Ranking)
+            .where(models.Ranking.call_id == call_id)
+            .order_by(models.Ranking.version.desc())
+            .limit(1)
+        )
+    ).one_or_none()
+
+
+def _entries(ranking: Ranking) -> list[schemas.EntryOut]:
+    return [schemas.EntryOut.model_validate(e.model_dump()) for e in ranking.entries]
+
+
+async def preview(session: AsyncSession, call_id: UUID) -> schemas.PreviewOut:
+    inputs = await current_inputs(session, call_id)
+    last = await latest(session, call_id)
+    return schemas.PreviewOut(
+        call_id=call_id,
+        budget_frame_nok=inputs.ranking.budget_frame_nok,
+        recommended_total_nok=inputs.ranking.recommended_total_nok,
+        unallocated_nok=inputs.ranking.unallocated_nok,
+        entries=_entries(inputs.ranking),
+        unscored=inputs.unscored,
+        inputs_sha256=inputs.sha256,
+        latest_version=last.version if last else None,
+        latest_is_current=last is not None and last.inputs_sha256 == inputs.sha256,
+    )
+
+
+async def publish(
+    session: AsyncSession, principal: Principal, call_id: UUID, allow_unscored: bool, now: datetime
+) -> tuple[models.Ranking, bool]:
+    """The next version when the inputs changed (True), else the latest one (False)."""
+    inputs = await current_inputs(session, call_id)
+    if inputs.unscored and not allow_unscored:
+        raise Conflict(
+            f"{len(inputs.unscored)} eligible application(s) have no final result",
+            slug="ranking-incomplete",
+            detail_nb=f"{len(inputs.unscored)} søknad(er) mangler panelresultat",
+            unscored=[str(a) for a in inputs.unscored],
+        )
+    if not inputs.ranking.entries:
+        raise Conflict("no application of this call has a result", slug="ranking-incomplete")
+    last = await latest(session, call_id)
+    if last is not None and last.inputs_sha256 == inputs.sha256:
+        return last, False
+    version = (last.version if last else 0) + 1
+    entries = list(inputs.ranking.entries)
+    row = models.Ranking(
+        id=uuid.uuid4(),
+        call_id=call_id,
+        version=version,
+        inputs_sha256=inputs.sha256,
+        budget_frame_nok=inputs.ranking.budget_frame_nok,
+        recommended_total_nok=inputs.ranking.recommended_total_nok,
+        entries=[e.model_dump(mode="json") for e in entries],
+        published_by=principal.subject,
+        published_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    await outbox.record(
+        session,
+        RankingPublished(
+            call_id=call_id,
+            ranking_version=version,
+            budget_frame_nok=inputs.ranking.budget_frame_nok,
+            recommended_total_nok=inputs.ranking.recommended_total_nok,
+            entries=entries,
+            published_at=now,
+        ),
+    )
+    for entry in entries:
+        funded = entry.outcome is FundingOutcome.RECOMMENDED
+        await outbox.record(
+            session,
+            FundingRecommended(
+                application_id=entry.application_id,
+                call_id=call_id,
+                ranking_version=version,
+                outcome=entry.outcome,
+                rank=entry.rank,
+                recommended_amount_nok=entry.requested_amount_nok if funded else 0,
+                recommended_at=now,
+            ),
+        )
+    return row, True
+
+
+async def get_version(session: AsyncSession, call_id: UUID, version: int | None) -> models.Ranking:
+    if version is None:
+        row = await latest(session, call_id)
+    else:
+        row = (
+            await session.scalars(
+                select(models.Ranking).where(
+                    models.Ranking.call_id == call_id, models.Ranking.version == version
+                )
+            )
+        ).one_or_none()
+    if row is None:
+        which = "ranking" if version is None else f"ranking version {version}"
+        raise NotFound(f"no published {which} for call {call_id}")
+    return row
+
+
+def entries_of(row: models.Ranking) -> list[RankingEntry]:
+    return [RankingEntry.model_validate(e) for e in row.entries]
+
+
+async def ranking_out(session: AsyncSession, row: models.Ranking) -> schemas.RankingOut:
+    newest = await session.scalar(
+        select(func.max(models.Ranking.version)).where(models.Ranking.call_id == row.call_id)
+    )
+    return schemas.RankingOut(
+        call_id=row.call_id,
+        version=row.version,
+        budget_frame_nok=row.budget_frame_nok,
+        recommended_total_nok=row.recommended_total_nok,
+        entries=[schemas.EntryOut.model_validate(e.model_dump()) for e in entries_of(row)],
+        inputs_sha256=row.inputs_sha256,
+        published_at=row.published_at,
+        latest=newest == row.version,
+    )

@@ -1,0 +1,95 @@
+"""HTTP models for reviews, the reviewer's view of an application, consensus and results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nic_scoring.common import MarkIn, MarkOut
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    marks: list[MarkIn] = Field(max_length=50)
+    comment: str | None = Field(default=None, max_length=20_000)
+
+
+class SubmitIn(BaseModel):
+    """Submit the saved draft, or send the marks here to save and submit in one step."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marks: list[MarkIn] | None = Field(default=None, max_length=50)
+    comment: str | None = Field(default=None, max_length=20_000)
+
+
+class ReviewOut(BaseModel):
+    review_id: UUID
+    application_id: UUID
+    status: str
+    marks: list[MarkOut]
+    comment: str | None
+    updated_at: datetime
+    submitted_at: datetime | None
+
+
+class StaffReviewOut(ReviewOut):
+    """An officer's view: whose review it is, and why it was set aside."""
+
+    member_id: UUID
+    invalid_reason: str | None
+
+
+class AssignedApplicationOut(BaseModel):
+    """What a reviewer sees of an application assigned to them."""
+
+    application_id: UUID
+    call_id: UUID
+    title: str
+    applicant_org_number: str
+    partner_org_numbers: list[str]
+    cluster_id: UUID | None
+    requested_amount_nok: int
+    submitted_at: datetime
+    review_status: str | None
+
+
+class ConsensusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    marks: list[MarkIn] = Field(max_length=50)
+    comment: str = Field(min_length=1, max_length=20_000)
+
+
+class ThresholdMissOut(BaseModel):
+    criterion_id: str | None
+    required: Decimal
+    actual: Decimal
+
+
+class ResultOut(BaseModel):
+    application_id: UUID
+    marks: dict[str, Decimal]
+    weighted_total: Decimal
+    passed_thresholds: bool
+    threshold_misses: list[ThresholdMissOut]
+    by_consensus: bool
+    reviewer_ids: list[UUID]
+    scored_at: datetime
+
+
+class ApplicationStateOut(BaseModel):
+    """An officer's view of one application in scoring."""
+
+    application_id: UUID
+    call_id: UUID
+    status: str
+    title: str
+    requested_amount_nok: int
+    submitted_at: datetime
+    assigned_member_ids: list[UUID]
+    result: ResultOut | None
