@@ -22,6 +22,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_scoring import models
@@ -162,7 +163,15 @@ async def publish(
         published_at=now,
     )
     session.add(row)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # another officer published this version a moment ago
+        raise Conflict(
+            "another ranking of this call was published at the same moment; retry",
+            detail_nb="en annen rangering av utlysningen ble publisert samtidig; prøv igjen",
+            slug="concurrent-change",
+            headers={"Retry-After": "1"},
+        ) from exc
     await outbox.record(
         session,
         RankingPublished(
