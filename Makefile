@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PACKAGES := -e shared -e services/intake -e services/eligibility -e services/scoring -e services/registry
 
-.PHONY: install run test lint token clean
+.PHONY: install run test lint token demo bench clean
 
 $(VENV)/.installed: shared/pyproject.toml services/*/pyproject.toml requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ run: install
 test: install
 	deploy/ensure-postgres.sh
 	$(PY) -m pytest -q
+
+## the circular value chains 2023 call through the running platform (after `make run`)
+demo: install
+	$(PY) -m demo
+
+## the deadline rush on SQLite and on PostgreSQL (about 5 minutes each), see docs/benchmarks.md
+bench: install
+	deploy/ensure-postgres.sh
+	$(PY) bench/deadline_rush.py
+	$(PY) bench/deadline_rush.py --postgres
 
 ## ruff and mypy, as CI runs them
 lint: install

@@ -1,0 +1,46 @@
+"""The demo against the platform started as a user starts it (deploy/run.py: the broker and
+the four services as processes), on free ports and SQLite in a folder of the test's own.
+About 30 s: the platform's start and two runs of the demo (the second proves it can run
+again against the same platform, with the consensus step on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from demo.generator import generate_circular_call
+from demo.platform import Platform
+from demo.run import Demo, Report, render
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    with Platform(tmp_path_factory.mktemp("platform")) as running:
+        yield running
+
+
+async def _run(platform: Platform, *, consensus: bool) -> Report:
+    lines: list[str] = []
+    demo = Demo(platform.urls, generate_circular_call(), consensus=consensus, out=lines.append)
+    report = await demo.run()
+    assert render(report)
+    return report
+
+
+async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> None:
+    data = generate_circular_call()
+    eligible = [a for a in data.applications if a.eligible]
+    for consensus in (False, True):
+        report = await _run(platform, consensus=consensus)
+        assert report.mismatches == []
+        assert len(report.ranking) == len(eligible)
+        assert len(report.ineligible) == 5
+        assert report.needs_review == []
+        assert report.conflicts_avoided
+        assert report.declared_conflict is not None
+        assert report.recommended_total_nok <= report.budget_frame_nok == 25_000_000
+        assert report.ranking[0]["outcome"] == "recommended"
+        assert report.reserve
+        assert report.consensus == (len(eligible) if consensus else 0)
+        assert report.timings[-1][1] < 60
