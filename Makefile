@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PACKAGES := -e shared -e services/intake -e services/eligibility -e services/scoring -e services/registry
+PACKAGES := -e shared -e services/intake -e services/eligibility -e services/scoring -e services/registry \
+            -e services/operations
 
-.PHONY: install run test lint token demo bench clean
+.PHONY: install run test lint token demo bench soak clean
 
 $(VENV)/.installed: shared/pyproject.toml services/*/pyproject.toml requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,10 @@ bench: install
 	deploy/ensure-postgres.sh
 	$(PY) bench/deadline_rush.py
 	$(PY) bench/deadline_rush.py --postgres
+
+## the long fault runs (kill -9 through 1,000 submissions, consumer hand-over, registry down)
+soak: install
+	$(PY) scripts/soak_faults.py
 
 ## ruff and mypy, as CI runs them
 lint: install

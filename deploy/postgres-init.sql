@@ -3,3 +3,4 @@ CREATE DATABASE intake;
 CREATE DATABASE eligibility;
 CREATE DATABASE scoring;
 CREATE DATABASE registry;
+CREATE DATABASE operations;

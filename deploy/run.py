@@ -1,4 +1,4 @@
-"""`make run`: migrate the four SQLite databases, then start the broker and the services.
+"""`make run`: migrate the SQLite databases, then start the broker and the services.
 
 Everything runs under honcho (a Procfile runner): one coloured log stream, and Ctrl-C
 stops every process cleanly.
@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = {"intake": 8001, "eligibility": 8002, "scoring": 8003, "registry": 8004}
+SERVICES = {
+    "intake": 8001,
+    "eligibility": 8002,
+    "scoring": 8003,
+    "registry": 8004,
+    "operations": 8005,
+}
 
 
 def main() -> int:
@@ -29,6 +35,8 @@ def main() -> int:
     for name, port in SERVICES.items():
         port = int(env.get(f"NIC_{name.upper()}_PORT", port))
         print(f"  {name:<12} http://127.0.0.1:{port}/docs   (ready: /readyz)")
+    ops_port = int(env.get("NIC_OPERATIONS_PORT", SERVICES["operations"]))
+    print(f"  the operations page: http://127.0.0.1:{ops_port}/ops#token=<an operations token>")
     print("  a dev token: .venv/bin/python -m nic_shared.devtoken --role programme_officer")
     print("Ctrl-C stops everything.\n", flush=True)
     return subprocess.call(

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from nic_shared import logs, problems
+from nic_shared import asyncapi, logs, ops, problems
 from nic_shared.auth import TokenVerifier
 from nic_shared.consumer import EventConsumer, Subscription
 from nic_shared.db import Database
@@ -106,11 +106,15 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         lifespan=lifespan,
         openapi_tags=[
             *spec.openapi_tags,
-            {"name": "operations", "description": "Health and metrics."},
+            {
+                "name": "operations",
+                "description": "Health, metrics, the event contract, dead letters and trails.",
+            },
         ],
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    app.state.tables = spec.tables
     app.state.metrics = metrics
     app.state.verifier = TokenVerifier(settings)
     problems.install(app)
@@ -131,8 +135,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
         )
     app.include_router(_operations_router())
+    app.include_router(ops.router, responses=problems.COMMON_RESPONSES)
     for router in spec.routers:
-        app.include_router(router)
+        app.include_router(router, responses=problems.COMMON_RESPONSES)
     return app
 
 
@@ -173,5 +178,9 @@ def _operations_router() -> APIRouter:
             request.app.state.metrics.render(),
             media_type="text/plain; version=0.0.4; charset=utf-8",
         )
+
+    @router.get("/asyncapi.json", summary="The event contract (AsyncAPI 3)")
+    async def asyncapi_document() -> dict[str, Any]:
+        return asyncapi.document()
 
     return router

@@ -17,6 +17,7 @@ keeps polling (no max-poll-interval eviction).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -24,7 +25,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    ConsumerRecord,
+    TopicPartition,
+)
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +51,10 @@ P = TypeVar("P", bound=EventPayload)
 
 class RetryLater(Exception):
     """A transient condition (a dependency is down): retry for as long as it takes."""
+
+
+class CommitTimeout(Exception):
+    """An offset commit did not finish in time: reconnect (the broker may have been reset)."""
 
 
 class Poison(Exception):
@@ -93,6 +104,10 @@ class EventConsumer:
         self._paused: dict[TopicPartition, float] = {}
         self.connected = False
         self._lag_at = 0.0
+        # The last record handled per partition (offset, digest of its bytes): after a
+        # reassignment the guard checks the log still holds that record there.
+        self._last: dict[TopicPartition, tuple[int, bytes]] = {}
+        self._guard: _ResetGuard | None = None
 
     async def run(self) -> None:
         backoff = 0.2
@@ -126,12 +141,14 @@ class EventConsumer:
         self._dlq = new_producer(self.settings)
         await self._dlq.start()
         self._consumer = AIOKafkaConsumer(
-            *self.topics,
             bootstrap_servers=self.settings.kafka_bootstrap,
             group_id=self.settings.consumer_group,
             client_id=f"nic-{self.settings.service_name}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            # New partitions (a topic re-created with more after a broker reset) are noticed
+            # within seconds, not aiokafka's default five minutes.
+            metadata_max_age_ms=5000,
             fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
             session_timeout_ms=self.settings.kafka_session_timeout_ms,
             heartbeat_interval_ms=self.settings.kafka_heartbeat_interval_ms,
@@ -141,6 +158,8 @@ class EventConsumer:
             ),
         )
         await self._consumer.start()
+        self._guard = _ResetGuard(self._consumer, self._last)
+        self._consumer.subscribe(self.topics, listener=self._guard)
         self._paused.clear()
         self._pending.clear()
         self.connected = True
@@ -169,8 +188,11 @@ class EventConsumer:
         tp: TopicPartition,
         records: list[ConsumerRecord[Any, Any]],
     ) -> None:
+        guard = self._guard
         for record in records:
             if tp in self._paused:
+                return
+            if guard is not None and not await guard.verified(tp, record):
                 return
             done = await self._handle_record(record)
             if not done:
@@ -178,7 +200,18 @@ class EventConsumer:
                 consumer.pause(tp)
                 self._paused[tp] = self._pending[(tp, record.offset)].resume_at
                 return
-            await consumer.commit({tp: record.offset + 1})
+            await self._commit(consumer, tp, record.offset + 1)
+            self._last[tp] = (record.offset, _digest(record.value))
+
+    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        """Commit, but not forever: aiokafka retries a retriable error (such as the unknown
+        topic a restarted, emptied broker answers) without end. Past the request timeout we
+        reconnect instead, which re-creates the topics; the event is in the inbox already."""
+        timeout_s = self.settings.kafka_request_timeout_ms / 1000
+        try:
+            await asyncio.wait_for(consumer.commit({tp: offset}), timeout=timeout_s)
+        except TimeoutError as exc:
+            raise CommitTimeout(f"offset commit on {tp} took over {timeout_s}s") from exc
 
     async def _handle_record(self, record: ConsumerRecord[Any, Any]) -> bool:
         """True when the record is finished with (handled, skipped or dead-lettered)."""
@@ -329,3 +362,62 @@ class EventConsumer:
                 continue
             lag = max(highwater - await consumer.position(tp), 0)
             self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
+
+
+def _digest(value: bytes | None) -> bytes:
+    return hashlib.blake2b(value or b"", digest_size=16).digest()
+
+
+class _ResetGuard(ConsumerRebalanceListener):  # type: ignore[misc]
+    """After a (re)assignment, make sure each partition is still the log we were reading.
+
+    The embedded broker keeps its data in memory. When it restarts empty, offsets committed
+    before can land in the fresh one (aiokafka retries the commit until the topic exists
+    again), and then mean other records — or lie beyond the new log's end, where the broker
+    returns nothing, forever (Apache Kafka would answer OffsetOutOfRange). So: a committed
+    offset beyond the end, or a record we handled that is no longer where we read it, sends
+    the partition back to the beginning. Re-reading is safe: the inbox dedupes.
+    """
+
+    def __init__(
+        self, consumer: AIOKafkaConsumer, last: dict[TopicPartition, tuple[int, bytes]]
+    ) -> None:
+        self.consumer = consumer
+        self.last = last
+        self.pending: dict[TopicPartition, tuple[int, bytes]] = {}
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        if not assigned:
+            return
+        ends = await self.consumer.end_offsets(list(assigned))
+        for tp in assigned:
+            committed = await self.consumer.committed(tp)
+            known = self.last.get(tp)
+            if committed is not None and committed > ends[tp]:
+                self._restart(tp, f"committed offset {committed} beyond the end {ends[tp]}")
+                await self.consumer.seek_to_beginning(tp)
+            elif known is not None and known[0] >= ends[tp]:
+                self._restart(tp, f"the log ends at {ends[tp]}, before offset {known[0]}")
+                await self.consumer.seek_to_beginning(tp)
+            elif known is not None:
+                self.consumer.seek(tp, known[0])  # read the last handled record again
+                self.pending[tp] = known
+
+    async def verified(self, tp: TopicPartition, record: ConsumerRecord[Any, Any]) -> bool:
+        """False when the partition was sent back to the beginning instead of going on."""
+        known = self.pending.pop(tp, None)
+        if known is None or (record.offset, _digest(record.value)) == known:
+            return True
+        self._restart(tp, f"offset {known[0]} holds another record now")
+        self.last.pop(tp, None)
+        await self.consumer.seek_to_beginning(tp)
+        return False
+
+    def _restart(self, tp: TopicPartition, why: str) -> None:
+        log.warning(
+            "partition no longer holds what we read (broker reset?); reading from the start",
+            extra={"topic": tp.topic, "partition": tp.partition, "why": why},
+        )

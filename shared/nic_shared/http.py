@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Path
 
 from nic_shared.problems import BadRequest, PreconditionFailed, PreconditionRequired
+
+Version = Annotated[int, Path(ge=1, le=2**31 - 1, description="A version number, from 1.")]
+"""A version in a path: bounded, so an absurd number is a 422, not a database overflow."""
 
 
 def etag(version: int) -> str:

@@ -97,6 +97,7 @@ class MessagingTables:
     inbox: Table
     dead_letters: Table
     idempotency: Table
+    ops_audit: Table
 
 
 def define_messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -108,7 +109,7 @@ def define_messaging_tables(metadata: MetaData) -> MessagingTables:
     dead_letters = Table("dead_letters", metadata, *_dead_letter_columns())
     Index("ix_dead_letters_event_id", dead_letters.c.event_id)
     idempotency = Table("idempotency_keys", metadata, *_idempotency_columns())
-    return MessagingTables(outbox, inbox, dead_letters, idempotency)
+    return MessagingTables(outbox, inbox, dead_letters, idempotency, define_ops_tables(metadata))
 
 
 def create_messaging_tables(op: Any) -> None:
@@ -126,6 +127,35 @@ def create_messaging_tables(op: Any) -> None:
     )
     op.create_index("ix_outbox_created_at", "outbox", ["created_at"])
     op.create_index("ix_dead_letters_event_id", "dead_letters", ["event_id"])
+
+
+def _ops_audit_columns() -> list[SchemaItem]:
+    return [
+        Column("id", _Id, primary_key=True, autoincrement=True),
+        Column("action", String(64), nullable=False),
+        Column("dead_letter_id", BigInteger),
+        Column("event_id", String(64)),
+        Column("actor", String(200), nullable=False),
+        Column("detail", Text),
+        Column("at", UtcDateTime, nullable=False),
+    ]
+
+
+def define_ops_tables(metadata: MetaData) -> Table:
+    """The operations audit table (who replayed which dead letter, when), added to a MetaData."""
+    audit = Table("ops_audit", metadata, *_ops_audit_columns())
+    Index("ix_ops_audit_dead_letter_id", audit.c.dead_letter_id)
+    return audit
+
+
+def create_ops_tables(op: Any) -> None:
+    """For a service's migration (one line, after its messaging tables): the ops audit table."""
+    op.create_table("ops_audit", *_ops_audit_columns())
+    op.create_index("ix_ops_audit_dead_letter_id", "ops_audit", ["dead_letter_id"])
+
+
+def drop_ops_tables(op: Any) -> None:
+    op.drop_table("ops_audit")
 
 
 def drop_messaging_tables(op: Any) -> None:

@@ -47,6 +47,12 @@ class Metrics:
         self.dead_letters = Counter(
             "nic_dead_letters", "Events sent to a dead-letter topic", ["type"], registry=r
         )
+        self.dead_letter_replays = Counter(
+            "nic_dead_letter_replays",
+            "Dead letters an operator sent again to their origin topic",
+            ["type"],
+            registry=r,
+        )
         self.outbox_backlog = Gauge(
             "nic_outbox_backlog", "Outbox rows not yet published", registry=r
         )

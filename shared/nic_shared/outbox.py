@@ -13,9 +13,12 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
+from aiokafka.structs import RecordMetadata
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +31,9 @@ from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+EPOCH_TOPIC = "nic.epoch"
+"""One marker record: a broker that lost its data has none, or another one."""
 
 
 async def record(session: AsyncSession, payload: EventPayload) -> CloudEvent:
@@ -69,6 +75,16 @@ class OutboxRelay:
         self.connected = False
         self._last_cleanup = datetime.min.replace(tzinfo=UTC)
         self._backlog_at = 0.0
+        # Broker-reset detection: the highest offset the broker gave each partition, and
+        # when this relay first sent to the broker as it is now (see `_check_reset`).
+        self._offsets: dict[tuple[str, int], int] = {}
+        self._sending_since: datetime | None = None
+        self._probe: AIOKafkaConsumer | None = None
+        self._probed_at = 0.0
+        self._epoch: bytes | None = None  # the broker's epoch marker, see `_probe_for_reset`
+        # Rows sent whose marking failed (e.g. no database connection free): marked on the
+        # next pass, never sent again.
+        self._unmarked: tuple[list[int], datetime] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -83,6 +99,7 @@ class OutboxRelay:
                 published = await self.publish_pending()
                 backoff = 0.1
                 await self._cleanup()
+                await self._probe_for_reset()
                 if published < self.settings.relay_batch_size:
                     await self._sleep(self.settings.relay_poll_interval_s)
             except asyncio.CancelledError:
@@ -102,22 +119,29 @@ class OutboxRelay:
         try:
             await producer.start()
             topics = [self.settings.topic(t) for t in TOPICS]
-            await ensure_topics(self.settings, topics + [dlq_topic(t) for t in topics])
+            await ensure_topics(
+                self.settings,
+                [*topics, *(dlq_topic(t) for t in topics), self.settings.topic(EPOCH_TOPIC)],
+            )
         except BaseException:
             await producer.stop()
             raise
         self._producer = producer
         self.connected = True
         log.info("outbox relay connected to the broker")
+        await self._probe_for_reset(now_please=True)  # know the epoch before sending
 
     async def _disconnect(self) -> None:
         self.connected = False
         producer, self._producer = self._producer, None
-        if producer is not None:
+        probe, self._probe = self._probe, None
+        for client in (producer, probe):
+            if client is None:
+                continue
             try:
-                await producer.stop()
-            except Exception as exc:  # stopping a broken producer may fail; it is gone either way
-                log.debug("producer stop failed", extra={"error": repr(exc)})
+                await client.stop()
+            except Exception as exc:  # stopping a broken client may fail; it is gone either way
+                log.debug("kafka client stop failed", extra={"error": repr(exc)})
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -128,6 +152,7 @@ class OutboxRelay:
         """Publish one batch of unsent rows in order and mark them sent; returns the count."""
         assert self._producer is not None
         outbox = self.tables.outbox
+        await self._mark_unmarked()
         async with self.db.transaction() as session:
             rows = (
                 await session.execute(
@@ -159,17 +184,108 @@ class OutboxRelay:
                         headers=headers,
                     )
                 )
-            await asyncio.gather(*futures)
-            async with self.db.transaction() as session:
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([r.id for r in rows]))
-                    .values(sent_at=datetime.now(UTC))
-                )
+            sent = await asyncio.gather(*futures)
+            sent_at = datetime.now(UTC)
+            self._unmarked = ([r.id for r in rows], sent_at)
+            await self._mark_unmarked()
             for row in rows:
                 self.metrics.events_published.labels(type=row.event_type).inc()
+            await self._check_reset(sent, sent_at)
         await self._update_backlog()
         return len(rows)
+
+    async def _mark_unmarked(self) -> None:
+        if self._unmarked is None:
+            return
+        ids, sent_at = self._unmarked
+        outbox = self.tables.outbox
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=sent_at)
+            )
+        self._unmarked = None
+
+    async def _probe_for_reset(self, *, now_please: bool = False) -> None:
+        """Every few seconds: is this still the broker we sent to? The first record of the
+        epoch topic is a marker the first relay to find the topic empty writes. An empty
+        topic or another marker means the broker lost its data (the embedded broker keeps
+        it in memory); offsets alone cannot tell, as topics may come back with other
+        partition counts and grow past where they were. What this relay sent since it first
+        sent then goes again; consumers dedupe."""
+        now = time.monotonic()
+        if self._producer is None or (not now_please and now - self._probed_at < 2.0):
+            return
+        self._probed_at = now
+        try:
+            epoch = await asyncio.wait_for(self._read_epoch(), timeout=8.0)
+        except (KafkaError, TimeoutError) as exc:
+            # The broker is away, or this client lost track of it: a fresh one next time.
+            log.info("epoch probe failed", extra={"error": repr(exc)})
+            probe, self._probe = self._probe, None
+            if probe is not None:
+                with contextlib.suppress(Exception):
+                    await probe.stop()
+            return
+        previous, self._epoch = self._epoch, epoch
+        if previous is None or previous == epoch or self._sending_since is None:
+            return
+        since = self._sending_since
+        self._offsets.clear()
+        self._sending_since = None
+        count = await republish_sent_since(self.db, self.tables, since)
+        log.warning(
+            "the broker lost its data (its epoch marker changed); republishing",
+            extra={"events": count, "sent_since": since.isoformat()},
+        )
+
+    async def _read_epoch(self) -> bytes:
+        """The broker's epoch marker, written first by whoever finds the topic empty."""
+        assert self._producer is not None
+        if self._probe is None:
+            self._probe = AIOKafkaConsumer(
+                bootstrap_servers=self.settings.kafka_bootstrap,
+                enable_auto_commit=False,
+                request_timeout_ms=self.settings.kafka_request_timeout_ms,
+            )
+            await self._probe.start()
+        tp = TopicPartition(self.settings.topic(EPOCH_TOPIC), 0)
+        self._probe.assign([tp])
+        if (await self._probe.end_offsets([tp]))[tp] == 0:
+            marker = uuid.uuid4().hex.encode()
+            await self._producer.send_and_wait(tp.topic, value=marker, key=b"epoch", partition=0)
+        for _ in range(5):
+            self._probe.seek(tp, 0)
+            records = (await self._probe.getmany(tp, timeout_ms=1000)).get(tp, [])
+            if records:
+                return bytes(records[0].value or b"")
+        raise TimeoutError("the epoch marker could not be read")
+
+    async def _check_reset(self, sent: list[RecordMetadata], sent_at: datetime) -> None:
+        """A partition's offsets only grow, unless the broker lost its data (the embedded
+        broker keeps topics in memory, and a restart may even go unnoticed: the producer
+        reconnects and topics are created again on use). When an offset comes back no
+        higher than one seen before, whatever this relay sent since it first sent to the
+        broker as it was may be gone with it: those rows are marked unsent and go again.
+        Consumers dedupe. (Rows sent by an earlier run of the service are not covered:
+        `python -m nic_<service> republish --since` is for that.)"""
+        since = self._sending_since
+        reset = any(
+            md.offset <= self._offsets.get((md.topic, md.partition), md.offset - 1) for md in sent
+        )
+        if reset:
+            self._offsets.clear()
+            self._sending_since = sent_at
+        elif since is None:
+            self._sending_since = sent_at
+        for md in sent:
+            key = (md.topic, md.partition)
+            self._offsets[key] = max(md.offset, self._offsets.get(key, md.offset))
+        if reset and since is not None:
+            count = await republish_sent_since(self.db, self.tables, since)
+            log.warning(
+                "the broker lost its data (an offset went back); republishing",
+                extra={"events": count, "sent_since": since.isoformat()},
+            )
 
     async def _update_backlog(self) -> None:
         """Backlog gauges, at most once a second: on SQLite the relay shares one connection."""
@@ -215,6 +331,16 @@ async def republish_since(db: Database, tables: MessagingTables, since: datetime
     async with db.transaction() as session:
         result = await session.execute(
             update(tables.outbox).where(tables.outbox.c.created_at >= since).values(sent_at=None)
+        )
+        notify_commit(session)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def republish_sent_since(db: Database, tables: MessagingTables, since: datetime) -> int:
+    """Mark every retained event sent at or after `since` unsent, so the relay sends it again."""
+    async with db.transaction() as session:
+        result = await session.execute(
+            update(tables.outbox).where(tables.outbox.c.sent_at >= since).values(sent_at=None)
         )
         notify_commit(session)
     return int(result.rowcount)  # type: ignore[attr-defined]

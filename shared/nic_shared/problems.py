@@ -47,11 +47,44 @@ TITLES: dict[str, tuple[str, str]] = {
     "precondition-failed": ("Ressursen er endret", "The resource has changed"),
     "precondition-required": ("If-Match mangler", "If-Match is required"),
     "concurrent-change": ("Samtidig endring", "Concurrent change"),
+    "invalid-cursor": ("Ugyldig sidemarkør", "Invalid paging cursor"),
     "unsupported-media-type": ("Innholdstypen støttes ikke", "Unsupported media type"),
     "payload-too-large": ("For stor forespørsel", "Payload too large"),
     "service-unavailable": ("Tjenesten er midlertidig utilgjengelig", "Service unavailable"),
     "internal-error": ("Intern feil", "Internal error"),
 }
+
+
+_BY_STATUS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    503: "service-unavailable",
+}
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI response entry for a problem+json answer."""
+    return {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "object"}}}}
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: problem_doc("Bad request (e.g. a malformed paging cursor or header)"),
+    401: problem_doc("No valid bearer token"),
+    403: problem_doc("The caller's role or scope does not allow this"),
+    404: problem_doc("Not found, or not visible to this caller"),
+    422: problem_doc("Invalid request: `errors` points at each field and rule"),
+    503: problem_doc("The database or a dependency is unavailable; retry after Retry-After"),
+}
+"""Responses any route may give; a route documents its own (409, 412, ...) on top."""
 
 
 def register_titles(titles: dict[str, tuple[str, str]]) -> None:
@@ -139,7 +172,7 @@ def problem_response(
     **extensions: Any,
 ) -> JSONResponse:
     lang = language(request.headers.get("accept-language"))
-    nb, en = TITLES.get(slug, TITLES["internal-error"])
+    nb, en = TITLES.get(slug) or TITLES.get(_BY_STATUS.get(status, ""), TITLES["internal-error"])
     body: dict[str, Any] = {
         "type": f"{TYPE_PREFIX}{slug}",
         "title": nb if lang == "nb" else en,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 
 from nic_eligibility.settings import EligibilitySettings
 from nic_intake.settings import IntakeSettings
+from nic_operations.settings import OperationsSettings
 from nic_registry.settings import RegistrySettings
 from nic_scoring.settings import ScoringSettings
 from nic_shared.settings import ServiceSettings
@@ -21,6 +23,7 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
     "eligibility": EligibilitySettings,
     "scoring": ScoringSettings,
     "registry": RegistrySettings,
+    "operations": OperationsSettings,
 }
 
 
@@ -64,3 +67,33 @@ def test_compose_runs_kafka_in_kraft_mode_and_postgres_with_a_database_per_servi
     topics = " ".join(COMPOSE["services"]["kafka-init"]["command"])
     for topic in ("nic.intake", "nic.eligibility", "nic.scoring", "nic.registry"):
         assert topic in topics
+
+
+def test_prometheus_scrapes_every_service_and_grafana_gets_the_dashboard():
+    prometheus = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    targets = {
+        target
+        for job in prometheus["scrape_configs"]
+        for group in job.get("static_configs", [])
+        for target in group["targets"]
+    }
+    for name, settings_class in SETTINGS.items():
+        port = settings_class.model_fields["port"].default
+        assert f"{name}:{port}" in targets
+    mounts = " ".join(COMPOSE["services"]["prometheus"]["volumes"])
+    assert "deploy/prometheus.yml" in mounts
+    grafana = " ".join(COMPOSE["services"]["grafana"]["volumes"])
+    assert "deploy/grafana/nic.json" in grafana
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "nic.json").read_text())
+    exprs = " ".join(
+        target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])
+    )
+    for metric in (
+        "nic_http_requests_total",
+        "nic_events_published_total",
+        "nic_events_consumed_total",
+        "nic_consumer_lag",
+        "nic_outbox_backlog",
+        "nic_dead_letters_total",
+    ):
+        assert metric in exprs

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nic_shared.problems import register_titles
+from typing import Any
+
+from nic_shared.problems import problem_doc, register_titles
 
 TITLES: dict[str, tuple[str, str]] = {
     "invalid-marks": ("Karakterene følger ikke skalaen", "The marks break the scoring scheme"),
@@ -55,3 +57,11 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 register_titles(TITLES)
+
+
+SCORING_CONFLICTS: dict[int | str, dict[str, Any]] = {
+    409: problem_doc(
+        "The state does not allow it yet or any more: scheme not arrived, conflicted member, "
+        "not scorable, ranking incomplete, or changed concurrently"
+    )
+}

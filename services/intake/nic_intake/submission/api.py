@@ -25,6 +25,7 @@ from nic_shared import idempotency
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.http import Version
 from nic_shared.problems import BadRequest, Conflict
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
@@ -109,7 +110,7 @@ async def latest_receipt(
     responses=ERRORS,
 )
 async def get_receipt(
-    application_id: UUID, version: int, session: SessionDep, principal: Anyone
+    application_id: UUID, version: Version, session: SessionDep, principal: Anyone
 ) -> ReceiptOut:
     return await _receipt(session, principal, application_id, version)
 
@@ -147,7 +148,7 @@ async def list_versions(
     responses=ERRORS,
 )
 async def get_version(
-    application_id: UUID, version: int, session: SessionDep, principal: Anyone
+    application_id: UUID, version: Version, session: SessionDep, principal: Anyone
 ) -> VersionOut:
     app = await readable(session, principal, application_id)
     row = await receipts.version(session, app.id, version)

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Response
 
 from nic_scoring.common import Officer, PanelOrOfficer
 from nic_scoring.panels import assignments, schemas, service
+from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 
-router = APIRouter(prefix="/v1/panels", tags=["panels"])
+router = APIRouter(prefix="/v1/panels", tags=["panels"], responses=SCORING_CONFLICTS)
 
 
 @router.post("", status_code=201, response_model=schemas.PanelOut, summary="Create a call's panel")

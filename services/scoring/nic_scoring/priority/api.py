@@ -8,12 +8,17 @@ from fastapi import APIRouter, Response
 
 from nic_scoring.common import ClusterOrOfficer, is_officer
 from nic_scoring.priority import schemas, service
+from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.auth import Principal, Role
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.problems import BadRequest, Forbidden
 
-router = APIRouter(prefix="/v1/calls/{call_id}/cluster-proposals", tags=["cluster priority"])
+router = APIRouter(
+    prefix="/v1/calls/{call_id}/cluster-proposals",
+    tags=["cluster priority"],
+    responses=SCORING_CONFLICTS,
+)
 
 
 def _own_cluster(principal: Principal, asked: UUID | None = None) -> UUID:

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Response
 
 from nic_scoring.common import Officer
 from nic_scoring.domain.export import ranking_rows, to_csv
+from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_scoring.ranking import schemas, service
 from nic_scoring.ranking.xlsx import to_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.http import Version
 
-router = APIRouter(prefix="/v1/calls/{call_id}", tags=["ranking"])
+router = APIRouter(prefix="/v1/calls/{call_id}", tags=["ranking"], responses=SCORING_CONFLICTS)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +59,7 @@ async def latest_ranking(call_id: UUID, session: SessionDep, _who: Officer) -> s
 
 @router.get("/rankings/{version}", response_model=schemas.RankingOut, summary="One version")
 async def get_ranking(
-    call_id: UUID, version: int, session: SessionDep, _who: Officer
+    call_id: UUID, version: Version, session: SessionDep, _who: Officer
 ) -> schemas.RankingOut:
     return await service.ranking_out(session, await service.get_version(session, call_id, version))
 
@@ -70,7 +72,7 @@ async def get_ranking(
 )
 async def export_ranking(
     call_id: UUID,
-    version: int,
+    version: Version,
     session: SessionDep,
     _who: Officer,
     format: Literal["csv", "xlsx"] = "csv",

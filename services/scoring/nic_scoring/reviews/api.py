@@ -16,12 +16,13 @@ from nic_scoring.common import (
     panel_of_call,
     scheme_for,
 )
+from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_scoring.reviews import results, schemas, service
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.problems import Conflict, NotFound
 
-router = APIRouter(prefix="/v1", tags=["reviews"])
+router = APIRouter(prefix="/v1", tags=["reviews"], responses=SCORING_CONFLICTS)
 
 
 @router.get(

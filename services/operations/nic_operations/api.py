@@ -1,0 +1,545 @@
+"""Operations' HTTP API: the live stream, trails, pipeline counts, the services' status and
+dead letters in one place, webhooks, and the operations page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select, update
+
+from nic_operations import pipeline, stream, trail, webhooks
+from nic_operations.models import attempts, deliveries, subscriptions
+from nic_operations.settings import OperationsSettings
+from nic_shared.auth import Principal, Role, require
+from nic_shared.db import SessionDep, notify_commit
+from nic_shared.events import CATALOGUE
+from nic_shared.ops import resolve_types
+from nic_shared.problems import (
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    UnprocessableContent,
+)
+
+_P: dict[str, Any] = {"content": {"application/problem+json": {}}}
+router = APIRouter(
+    responses={
+        401: {"description": "No valid token", **_P},
+        403: {"description": "Not operations or a programme officer", **_P},
+    }
+)
+_bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider.")
+Operator = Annotated[Principal, Depends(require(Role.OPERATIONS, Role.PROGRAMME_OFFICER))]
+
+
+def _settings(request: Request) -> OperationsSettings:
+    settings: OperationsSettings = request.app.state.settings
+    return settings
+
+
+def _services(request: Request) -> trail.ServiceClient:
+    client: trail.ServiceClient = request.app.state.services
+    return client
+
+
+# ---- the live stream ------------------------------------------------------------------
+
+
+class Ticket(BaseModel):
+    ticket: str
+    expires_at: datetime
+
+
+def _ticket_sign(secret: bytes, payload: str) -> str:
+    mac = hmac.new(secret, payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+@router.post(
+    "/v1/stream/tickets",
+    tags=["stream"],
+    status_code=201,
+    summary="A short-lived ticket for EventSource, which cannot send an Authorization header",
+)
+async def create_stream_ticket(request: Request, who: Operator) -> Ticket:
+    expires = int(time.time()) + _settings(request).stream_ticket_ttl_s
+    payload = base64.urlsafe_b64encode(json.dumps([who.subject, expires]).encode()).decode()
+    ticket = f"{payload}.{_ticket_sign(request.app.state.ticket_secret, payload)}"
+    return Ticket(ticket=ticket, expires_at=datetime.fromtimestamp(expires, UTC))
+
+
+async def stream_viewer(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ticket: Annotated[str | None, Query(description="From POST /v1/stream/tickets")] = None,
+) -> str:
+    """A bearer token (operations or programme officer), or a ticket one of them took."""
+    if credentials is not None:
+        principal = await request.app.state.verifier.verify(credentials.credentials)
+        if not principal.has_role(Role.OPERATIONS, Role.PROGRAMME_OFFICER):
+            raise Forbidden("this needs one of: operations, programme_officer")
+        return str(principal.subject)
+    if ticket:
+        payload, _, signature = ticket.partition(".")
+        expected = _ticket_sign(request.app.state.ticket_secret, payload)
+        if hmac.compare_digest(expected, signature):
+            subject, expires = json.loads(base64.urlsafe_b64decode(payload.encode()))
+            if int(expires) >= time.time():
+                return str(subject)
+    raise Unauthorized(
+        "a bearer token or a valid stream ticket is required",
+        detail_nb="en bearer-token eller en gyldig strømbillett kreves",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+@router.get(
+    "/v1/stream",
+    tags=["stream"],
+    summary="The platform's events as Server-Sent Events, filtered",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def event_stream(
+    request: Request,
+    viewer: Annotated[str, Depends(stream_viewer)],
+    topic: Annotated[list[str] | None, Query(description="e.g. nic.intake, nic.intake.dlq")] = None,
+    type: Annotated[list[str] | None, Query(description="Full or short event type")] = None,
+    subject: str | None = None,
+    call: str | None = None,
+    since: Annotated[str, Query(description="`now` or an ISO time with zone")] = "now",
+) -> StreamingResponse:
+    settings = _settings(request)
+    try:
+        flt = stream.StreamFilter.build(topics=topic, types=type, subject=subject, call_id=call)
+        start = stream.parse_since(since)
+    except ValueError as exc:
+        raise UnprocessableContent(str(exc)) from exc
+    state = request.app.state
+    if state.viewers >= settings.stream_max_viewers:
+        raise ServiceUnavailable("too many stream viewers", headers={"Retry-After": "10"})
+
+    async def events() -> AsyncIterator[str]:
+        state.viewers += 1
+        state.viewer_gauge.set(state.viewers)
+        ready = False
+        last = time.monotonic()
+        try:
+            yield "retry: 3000\n\n"
+            async for item in stream.tail(
+                settings, flt, start, reorder_ms=settings.stream_reorder_ms
+            ):
+                now = time.monotonic()
+                if item is None:
+                    if not ready:
+                        ready = True
+                        yield f"event: ready\ndata: {json.dumps({'viewer': viewer})}\n\n"
+                    elif now - last >= settings.stream_keepalive_s:
+                        yield ": keep-alive\n\n"
+                    else:
+                        continue
+                    last = now
+                    continue
+                last = now
+                body = json.dumps(item.to_json(), separators=(",", ":"), default=str)
+                yield f"id: {item.topic}:{item.partition}:{item.offset}\ndata: {body}\n\n"
+        except Exception as exc:  # the broker went away: tell the viewer; EventSource retries
+            yield f"event: failure\ndata: {json.dumps({'error': exc.__class__.__name__})}\n\n"
+        finally:
+            state.viewers -= 1
+            state.viewer_gauge.set(state.viewers)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+# ---- where is X, counts, status, dead letters -------------------------------------------
+
+
+@router.get(
+    "/v1/applications/{application_id}/trail",
+    tags=["trail"],
+    summary="Where is application X: every step across the services, or where it stopped",
+)
+async def application_trail(application_id: str, request: Request, _who: Operator) -> trail.Trail:
+    return await trail.where_is(
+        _services(request), application_id, request.headers.get("authorization")
+    )
+
+
+@router.get("/v1/pipeline/calls", tags=["pipeline"], summary="Pipeline counts per call")
+async def pipeline_counts(
+    session: SessionDep, _who: Operator, call_id: str | None = None
+) -> list[pipeline.CallCounts]:
+    counts: list[pipeline.CallCounts] = await pipeline.counts(session, call_id)
+    return counts
+
+
+class ServiceStatus(BaseModel):
+    service: str
+    url: str
+    reachable: str
+    status: dict[str, Any] | None
+
+
+@router.get("/v1/services/status", tags=["services"], summary="Every service's /v1/ops/status")
+async def services_status(request: Request, _who: Operator) -> list[ServiceStatus]:
+    services = _services(request)
+    answers = await services.each("/v1/ops/status", request.headers.get("authorization"))
+    return [
+        ServiceStatus(service=name, url=services.urls[name], reachable=status, status=answer)
+        for name, (answer, status) in answers.items()
+    ]
+
+
+class ServiceDeadLetters(BaseModel):
+    service: str
+    reachable: str
+    items: list[dict[str, Any]]
+
+
+@router.get(
+    "/v1/services/dead-letters", tags=["services"], summary="Recent dead letters of every service"
+)
+async def services_dead_letters(
+    request: Request,
+    _who: Operator,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    replayed: bool | None = None,
+) -> list[ServiceDeadLetters]:
+    answers = await _services(request).each(
+        "/v1/ops/dead-letters",
+        request.headers.get("authorization"),
+        limit=limit,
+        replayed=None if replayed is None else str(replayed).lower(),
+    )
+    return [
+        ServiceDeadLetters(service=name, reachable=status, items=(answer or {}).get("items", []))
+        for name, (answer, status) in answers.items()
+    ]
+
+
+@router.post(
+    "/v1/services/{service}/dead-letters/{dead_letter_id}/replay",
+    tags=["services"],
+    status_code=202,
+    summary="Replay one service's dead letter (passed on with the caller's token)",
+)
+async def replay_service_dead_letter(
+    service: str, dead_letter_id: int, request: Request, _who: Operator
+) -> Response:
+    services = _services(request)
+    if service not in services.urls:
+        raise NotFound(f"no service {service}")
+    try:
+        answer = await services.post(
+            service,
+            f"/v1/ops/dead-letters/{dead_letter_id}/replay",
+            request.headers.get("authorization"),
+        )
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailable(f"{service} did not answer: {type(exc).__name__}") from exc
+    return Response(
+        answer.content,
+        status_code=answer.status_code,
+        media_type=answer.headers.get("content-type", "application/json"),
+    )
+
+
+# ---- webhooks -------------------------------------------------------------------------
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2000, examples=["https://example.org/nic-events"])
+    event_types: list[str] = Field(min_length=1, max_length=50)
+    call_id: uuid.UUID | None = None
+    description: str | None = Field(default=None, max_length=300)
+
+
+class SubscriptionOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    event_types: list[str]
+    call_id: str | None
+    description: str | None
+    status: str
+    consecutive_failures: int
+    paused_at: datetime | None
+    created_at: datetime
+    created_by: str
+
+
+class SubscriptionCreated(SubscriptionOut):
+    secret: str = Field(description="Shown once: verify webhook-signature with it.")
+
+
+class AttemptOut(BaseModel):
+    number: int
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryOut(BaseModel):
+    id: str
+    subscription_id: uuid.UUID
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveryDetail(DeliveryOut):
+    attempt_log: list[AttemptOut]
+
+
+def _subscription(row: Any) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=row.id,
+        url=row.url,
+        event_types=row.event_types,
+        call_id=row.call_id,
+        description=row.description,
+        status=row.status,
+        consecutive_failures=row.consecutive_failures,
+        paused_at=row.paused_at,
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+def _delivery(row: Any) -> DeliveryOut:
+    return DeliveryOut(
+        id=row.id,
+        subscription_id=row.subscription_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
+
+
+@router.post(
+    "/v1/webhooks/subscriptions",
+    tags=["webhooks"],
+    status_code=201,
+    summary="Subscribe an HTTPS endpoint to event types (optionally of one call)",
+)
+async def create_subscription(
+    body: SubscriptionIn, request: Request, session: SessionDep, who: Operator
+) -> SubscriptionCreated:
+    types = resolve_types(body.event_types) or []
+    unknown = [t for t in types if t not in CATALOGUE]
+    if unknown:
+        raise UnprocessableContent(
+            f"unknown event types {unknown}",
+            errors=[{"pointer": "#/event_types", "rule": "known-type", "detail": str(unknown)}],
+        )
+    try:
+        await webhooks.check_target(body.url, _settings(request))
+    except webhooks.UnsafeTarget as exc:
+        raise UnprocessableContent(
+            str(exc), errors=[{"pointer": "#/url", "rule": "safe-target", "detail": str(exc)}]
+        ) from exc
+    values = {
+        "id": uuid.uuid4(),
+        "url": body.url,
+        "event_types": sorted(set(types)),
+        "call_id": str(body.call_id) if body.call_id else None,
+        "description": body.description,
+        "secret": webhooks.new_secret(),
+        "status": webhooks.ACTIVE,
+        "consecutive_failures": 0,
+        "paused_at": None,
+        "created_by": who.subject,
+        "created_at": datetime.now(UTC),
+    }
+    await session.execute(subscriptions.insert().values(**values))
+    return SubscriptionCreated(**values)
+
+
+@router.get("/v1/webhooks/subscriptions", tags=["webhooks"], summary="Webhook subscriptions")
+async def list_subscriptions(session: SessionDep, _who: Operator) -> list[SubscriptionOut]:
+    rows = (await session.execute(select(subscriptions).order_by(subscriptions.c.created_at))).all()
+    return [_subscription(r) for r in rows]
+
+
+async def _get_subscription(session: Any, subscription_id: uuid.UUID) -> Any:
+    row = (
+        await session.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
+    ).first()
+    if row is None:
+        raise NotFound(f"no webhook subscription {subscription_id}")
+    return row
+
+
+@router.get("/v1/webhooks/subscriptions/{subscription_id}", tags=["webhooks"])
+async def get_subscription(
+    subscription_id: uuid.UUID, session: SessionDep, _who: Operator
+) -> SubscriptionOut:
+    return _subscription(await _get_subscription(session, subscription_id))
+
+
+@router.post(
+    "/v1/webhooks/subscriptions/{subscription_id}/resume",
+    tags=["webhooks"],
+    summary="Resume a paused subscription (its failure count starts again)",
+)
+async def resume_subscription(
+    subscription_id: uuid.UUID, session: SessionDep, _who: Operator
+) -> SubscriptionOut:
+    await _get_subscription(session, subscription_id)
+    await session.execute(
+        update(subscriptions)
+        .where(subscriptions.c.id == subscription_id)
+        .values(status=webhooks.ACTIVE, consecutive_failures=0, paused_at=None)
+    )
+    return _subscription(await _get_subscription(session, subscription_id))
+
+
+@router.delete("/v1/webhooks/subscriptions/{subscription_id}", tags=["webhooks"], status_code=204)
+async def delete_subscription(
+    subscription_id: uuid.UUID, session: SessionDep, _who: Operator
+) -> Response:
+    await _get_subscription(session, subscription_id)
+    await session.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id))
+    return Response(status_code=204)
+
+
+@router.get(
+    "/v1/webhooks/subscriptions/{subscription_id}/deliveries",
+    tags=["webhooks"],
+    summary="A subscription's deliveries, newest first",
+)
+async def list_deliveries(
+    subscription_id: uuid.UUID,
+    session: SessionDep,
+    _who: Operator,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DeliveryOut]:
+    await _get_subscription(session, subscription_id)
+    query = (
+        select(deliveries)
+        .where(deliveries.c.subscription_id == subscription_id)
+        .order_by(deliveries.c.created_at.desc())
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(deliveries.c.status == status)
+    return [_delivery(r) for r in (await session.execute(query)).all()]
+
+
+async def _get_delivery(session: Any, delivery_id: str) -> Any:
+    row = (await session.execute(select(deliveries).where(deliveries.c.id == delivery_id))).first()
+    if row is None:
+        raise NotFound(f"no webhook delivery {delivery_id}")
+    return row
+
+
+@router.get(
+    "/v1/webhooks/deliveries/{delivery_id}",
+    tags=["webhooks"],
+    summary="One delivery with every attempt",
+)
+async def get_delivery(delivery_id: str, session: SessionDep, _who: Operator) -> DeliveryDetail:
+    row = await _get_delivery(session, delivery_id)
+    log = (
+        await session.execute(
+            select(attempts).where(attempts.c.delivery_id == delivery_id).order_by(attempts.c.id)
+        )
+    ).all()
+    return DeliveryDetail(
+        **_delivery(row).model_dump(),
+        attempt_log=[
+            AttemptOut(
+                number=a.number,
+                attempted_at=a.attempted_at,
+                status_code=a.status_code,
+                error=a.error,
+                duration_ms=a.duration_ms,
+            )
+            for a in log
+        ],
+    )
+
+
+@router.post(
+    "/v1/webhooks/deliveries/{delivery_id}/resend",
+    tags=["webhooks"],
+    status_code=202,
+    summary="Send a delivery again now (same webhook-id; a fresh round of attempts)",
+)
+async def resend_delivery(delivery_id: str, session: SessionDep, _who: Operator) -> DeliveryOut:
+    await _get_delivery(session, delivery_id)
+    await session.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id)
+        .values(
+            status=webhooks.PENDING,
+            attempts=0,
+            next_attempt_at=datetime.now(UTC),
+            delivered_at=None,
+        )
+    )
+    notify_commit(session)
+    return _delivery(await _get_delivery(session, delivery_id))
+
+
+# ---- the operations page --------------------------------------------------------------
+
+
+def _static(name: str) -> str:
+    return resources.files("nic_operations").joinpath("static", name).read_text("utf-8")
+
+
+@router.get("/ops", include_in_schema=False, response_class=HTMLResponse)
+async def ops_page() -> HTMLResponse:
+    return HTMLResponse(
+        _static("ops.html"),
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": (
+                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                "connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            ),
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/ops/{name}", include_in_schema=False)
+async def ops_asset(name: str) -> Response:
+    types = {"ops.js": "text/javascript", "ops.css": "text/css"}
+    if name not in types:
+        raise NotFound(f"no asset {name}")
+    return Response(_static(name), media_type=f"{types[name]}; charset=utf-8")

@@ -1,0 +1,195 @@
+// The operations page: no build step. A token comes from #token=... (kept in sessionStorage,
+// never sent in a URL) or the form; the live stream uses a short-lived ticket because
+// EventSource cannot send an Authorization header.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const MAX_ROWS = 200;
+let source = null;
+let paused = false;
+
+function token() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get("token")) {
+    sessionStorage.setItem("nic-token", hash.get("token"));
+    history.replaceState(null, "", location.pathname);
+  }
+  return sessionStorage.getItem("nic-token");
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { Authorization: `Bearer ${token()}`, "Content-Type": "application/json" },
+  });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.status === 204 ? null : response.json();
+}
+
+function cell(row, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  if (cls) td.className = cls;
+  row.appendChild(td);
+  return td;
+}
+
+function fill(tbody, items, render, empty) {
+  tbody.replaceChildren();
+  if (!items.length) {
+    const row = tbody.insertRow();
+    const td = cell(row, empty);
+    td.colSpan = 8;
+    return;
+  }
+  for (const item of items) render(tbody.insertRow(), item);
+}
+
+function setState(text, on) {
+  const pill = $("stream-state");
+  pill.textContent = `stream: ${text}`;
+  pill.className = `pill ${on ? "on" : "off"}`;
+}
+
+async function connect() {
+  if (source) source.close();
+  const params = new URLSearchParams({ since: "now" });
+  const type = $("filter-type").value.trim();
+  const subject = $("filter-subject").value.trim();
+  const call = $("filter-call").value.trim();
+  if (type) params.set("type", type);
+  if (subject) params.set("subject", subject);
+  if (call) params.set("call", call);
+  try {
+    const { ticket } = await api("/v1/stream/tickets", { method: "POST" });
+    params.set("ticket", ticket);
+  } catch (error) {
+    setState(`no access (${error.message})`, false);
+    return;
+  }
+  source = new EventSource(`/v1/stream?${params}`);
+  setState("connecting", false);
+  source.addEventListener("ready", () => setState("live", true));
+  source.addEventListener("failure", () => setState("broker unavailable", false));
+  source.onerror = () => {
+    // EventSource reconnects by itself, but the ticket is single-use in spirit: take a new one
+    setState("reconnecting", false);
+    source.close();
+    setTimeout(connect, 3000);
+  };
+  source.onmessage = (message) => {
+    if (paused) return;
+    const event = JSON.parse(message.data);
+    const row = $("events").insertRow(0);
+    row.className = "fresh";
+    row.dataset.eventId = event.id;
+    cell(row, new Date(event.time).toLocaleTimeString());
+    cell(row, event.type, "mono");
+    cell(row, event.subject, "mono");
+    cell(row, `${event.topic}/${event.partition}@${event.offset}`, "mono");
+    cell(row, event.id, "mono");
+    if (event.error) row.classList.add("bad");
+    while ($("events").rows.length > MAX_ROWS) $("events").deleteRow(-1);
+  };
+}
+
+async function refreshCounts() {
+  const calls = await api("/v1/pipeline/calls");
+  fill($("counts"), calls, (row, c) => {
+    cell(row, c.call_id.slice(0, 8), "mono").title = c.call_id;
+    for (const key of ["submitted", "assessed", "eligible", "scored", "recommended"]) cell(row, c[key]);
+  }, "no applications yet");
+}
+
+async function refreshServices() {
+  const services = await api("/v1/services/status");
+  fill($("services"), services, (row, s) => {
+    cell(row, s.service);
+    if (!s.status) {
+      cell(row, s.reachable, "bad").colSpan = 5;
+      return;
+    }
+    const st = s.status;
+    cell(row, st.broker_connected ? "ok" : "down", st.broker_connected ? "ok" : "bad");
+    cell(row, st.outbox_unsent);
+    cell(row, `${Math.round(st.outbox_oldest_unsent_age_s)} s`);
+    cell(row, st.consumer_lag.reduce((sum, p) => sum + p.lag, 0));
+    cell(row, `${st.dead_letters_unreplayed} / ${st.dead_letters}`, st.dead_letters_unreplayed ? "bad" : "");
+  }, "no services configured");
+}
+
+async function refreshDeadLetters() {
+  const perService = await api("/v1/services/dead-letters?limit=20");
+  const items = perService.flatMap((s) => s.items.map((d) => ({ ...d, service: s.service })));
+  fill($("dead-letters"), items, (row, d) => {
+    cell(row, d.service);
+    cell(row, d.id);
+    cell(row, d.event_type, "mono");
+    cell(row, d.key, "mono");
+    cell(row, d.error, "bad");
+    cell(row, new Date(d.dead_lettered_at).toLocaleString());
+    cell(row, d.applied ? `${d.replay_count} (applied)` : d.replay_count);
+    const button = document.createElement("button");
+    button.textContent = "Replay";
+    button.dataset.replay = `${d.service}/${d.id}`;
+    button.onclick = async () => {
+      button.disabled = true;
+      try {
+        await api(`/v1/services/${d.service}/dead-letters/${d.id}/replay`, { method: "POST" });
+        button.textContent = "Replayed";
+        setTimeout(refreshDeadLetters, 1500);
+      } catch (error) {
+        button.textContent = "Failed";
+        button.title = error.message;
+      }
+    };
+    row.insertCell().appendChild(button);
+  }, "none");
+}
+
+async function showTrail(id) {
+  const trail = await api(`/v1/applications/${encodeURIComponent(id)}/trail`);
+  const list = $("trail");
+  list.replaceChildren();
+  for (const step of trail.steps) {
+    const li = document.createElement("li");
+    const when = step.at ? new Date(step.at).toLocaleString() : "";
+    li.textContent = `${step.name} (${step.service}): ${step.status} ${when} ${step.event_id ?? ""} ${step.detail ?? ""}`;
+    li.className = step.status === "done" ? "ok" : step.status === "stuck" ? "bad" : "";
+    list.appendChild(li);
+  }
+}
+
+async function refresh() {
+  for (const job of [refreshCounts, refreshServices, refreshDeadLetters]) {
+    try { await job(); } catch (error) { console.warn(error); }
+  }
+}
+
+function start() {
+  if (!token()) {
+    $("token-form").hidden = false;
+    setState("needs a token", false);
+    return;
+  }
+  connect();
+  refresh();
+  setInterval(refresh, 5000);
+}
+
+$("token-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  sessionStorage.setItem("nic-token", $("token-input").value.trim());
+  $("token-form").hidden = true;
+  start();
+});
+$("filter-form").addEventListener("submit", (e) => { e.preventDefault(); connect(); });
+$("pause").addEventListener("click", () => {
+  paused = !paused;
+  $("pause").textContent = paused ? "Resume" : "Pause";
+});
+$("trail-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  showTrail($("trail-id").value.trim()).catch((error) => { $("trail").textContent = error.message; });
+});
+start();

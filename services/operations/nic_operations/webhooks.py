@@ -1,0 +1,337 @@
+"""Webhooks for systems that will not run a Kafka client (Standard Webhooks).
+
+A subscription names event types (and optionally a call) and an HTTPS endpoint. The
+operations consumer queues one delivery per matching event in the same transaction that
+records the event as handled (so each event is queued exactly once); a worker sends due
+deliveries, signed with the subscription's `whsec_` secret:
+
+    webhook-id: msg_...            (the same on every attempt and re-send: receivers dedupe)
+    webhook-timestamp: <unix s>
+    webhook-signature: v1,<base64 HMAC-SHA256(key, f"{id}.{timestamp}.{body}")>
+
+Failures are retried with backoff (`webhook_backoff_s`), every attempt is logged, a
+delivery gives up after `webhook_max_attempts`, and a subscription whose attempts fail
+`webhook_pause_after_failures` times in a row is paused (no new deliveries are queued for
+it; an operator resumes it). Targets resolving to loopback, link-local, private or other
+non-global addresses are refused, at subscription time and again before every attempt,
+unless `allow_private_webhook_targets` is set; redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+import logging
+import secrets
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from fastapi import FastAPI
+from prometheus_client import Counter
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_operations.models import attempts, deliveries, subscriptions
+from nic_operations.settings import OperationsSettings
+from nic_shared.db import Database
+from nic_shared.events import CloudEvent
+
+log = logging.getLogger(__name__)
+
+ACTIVE, PAUSED = "active", "paused"
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+class UnsafeTarget(ValueError):
+    """The URL may not be a webhook target."""
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The Standard Webhooks `webhook-signature` value for one message."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, tolerance_s: int = 300) -> bool:
+    """What a receiver does (used by the tests; a reference for integrators)."""
+    msg_id, stamp = headers["webhook-id"], headers["webhook-timestamp"]
+    if abs(time.time() - int(stamp)) > tolerance_s:
+        return False
+    expected = sign(secret, msg_id, int(stamp), body).split(",", 1)[1]
+    return any(
+        hmac.compare_digest(expected, candidate.split(",", 1)[1])
+        for candidate in headers["webhook-signature"].split()
+        if candidate.startswith("v1,")
+    )
+
+
+async def check_target(url: str, settings: OperationsSettings) -> None:
+    """Refuse URLs a webhook may not point at; raises UnsafeTarget with the reason."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and settings.allow_http_webhook_targets
+    ):
+        raise UnsafeTarget("the URL must be https")
+    if not parts.hostname or parts.username or parts.password:
+        raise UnsafeTarget("the URL needs a host and no user info")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeTarget("the URL's port is invalid") from exc
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, port, type=socket.SOCK_STREAM
+        )
+    except OSError as exc:
+        raise UnsafeTarget(f"the host {parts.hostname} does not resolve") from exc
+    if settings.allow_private_webhook_targets:
+        return
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise UnsafeTarget(
+                f"the host {parts.hostname} resolves to {address}, a loopback, link-local, "
+                "private or reserved address"
+            )
+
+
+def _call_of(event: CloudEvent) -> str | None:
+    call_id = event.data.get("call_id")
+    return str(call_id) if call_id is not None else None
+
+
+async def enqueue(session: AsyncSession, event: CloudEvent, raw: bytes | None = None) -> int:
+    """Queue a delivery of `event` for every active subscription that wants it."""
+    rows = (
+        await session.execute(
+            select(subscriptions.c.id, subscriptions.c.event_types, subscriptions.c.call_id).where(
+                subscriptions.c.status == ACTIVE
+            )
+        )
+    ).all()
+    wanted = [
+        r.id
+        for r in rows
+        if event.type in r.event_types and (r.call_id is None or r.call_id == _call_of(event))
+    ]
+    if not wanted:
+        return 0
+    body = raw.decode() if raw is not None else event.model_dump_json(exclude_none=True)
+    now = datetime.now(UTC)
+    await session.execute(
+        insert(deliveries),
+        [
+            {
+                "id": f"msg_{uuid.uuid4().hex}",
+                "subscription_id": sub_id,
+                "event_id": event.id,
+                "event_type": event.type,
+                "body": body,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for sub_id in wanted
+        ],
+    )
+    return len(wanted)
+
+
+class DeliveryWorker:
+    """Sends due deliveries; wakes on commits that queued some, polls as a fallback."""
+
+    def __init__(self, db: Database, settings: OperationsSettings, outcomes: Counter) -> None:
+        self.db = db
+        self.settings = settings
+        self.outcomes = outcomes
+        self._wake = asyncio.Event()
+        self._client = httpx.AsyncClient(
+            timeout=settings.webhook_timeout_s,
+            follow_redirects=False,
+            headers={"User-Agent": "nic-operations-webhooks/1"},
+        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                sent = await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: try again later
+                log.warning("webhook worker failed", extra={"error": repr(exc)})
+                sent = 0
+            if sent == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._wake.wait(), timeout=self.settings.webhook_poll_interval_s
+                    )
+                self._wake.clear()
+
+    async def deliver_due(self) -> int:
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            due = (
+                await session.execute(
+                    select(
+                        deliveries.c.id,
+                        deliveries.c.body,
+                        deliveries.c.attempts,
+                        subscriptions.c.id.label("subscription_id"),
+                        subscriptions.c.url,
+                        subscriptions.c.secret,
+                    )
+                    .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+                    .where(
+                        deliveries.c.status == PENDING,
+                        deliveries.c.next_attempt_at <= now,
+                        subscriptions.c.status == ACTIVE,
+                    )
+                    .order_by(deliveries.c.next_attempt_at)
+                    .limit(self.settings.webhook_concurrency * 4)
+                )
+            ).all()
+        gate = asyncio.Semaphore(self.settings.webhook_concurrency)
+
+        async def one(row: Any) -> None:
+            async with gate:
+                await self._attempt(row)
+
+        await asyncio.gather(*(one(r) for r in due))
+        return len(due)
+
+    async def _attempt(self, row: Any) -> None:
+        body = row.body.encode()
+        stamp = int(time.time())
+        status_code: int | None = None
+        error: str | None = None
+        started = time.perf_counter()
+        try:
+            await check_target(row.url, self.settings)
+            response = await self._client.post(
+                row.url,
+                content=body,
+                headers={
+                    "content-type": "application/json",
+                    "webhook-id": row.id,
+                    "webhook-timestamp": str(stamp),
+                    "webhook-signature": sign(row.secret, row.id, stamp, body),
+                },
+            )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except (httpx.HTTPError, UnsafeTarget) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        elapsed_ms = int((time.perf_counter() - started) * 1000)
+        await self._record(row, status_code, error, elapsed_ms)
+
+    async def _record(
+        self, row: Any, status_code: int | None, error: str | None, elapsed_ms: int
+    ) -> None:
+        now = datetime.now(UTC)
+        ok = error is None
+        async with self.db.transaction() as session:
+            number = 1 + int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(attempts)
+                    .where(attempts.c.delivery_id == row.id)
+                )
+                or 0
+            )
+            await session.execute(
+                insert(attempts).values(
+                    delivery_id=row.id,
+                    number=number,
+                    attempted_at=now,
+                    status_code=status_code,
+                    error=error,
+                    duration_ms=elapsed_ms,
+                )
+            )
+            tries = row.attempts + 1
+            if ok:
+                values: dict[str, Any] = {
+                    "status": DELIVERED,
+                    "delivered_at": now,
+                    "next_attempt_at": None,
+                    "last_error": None,
+                }
+            elif tries >= self.settings.webhook_max_attempts:
+                values = {"status": FAILED, "next_attempt_at": None, "last_error": error}
+            else:
+                backoff = self.settings.webhook_backoff_s or [60.0]
+                wait = backoff[min(tries - 1, len(backoff) - 1)]
+                values = {"next_attempt_at": now + timedelta(seconds=wait), "last_error": error}
+            await session.execute(
+                update(deliveries).where(deliveries.c.id == row.id).values(attempts=tries, **values)
+            )
+            sub = subscriptions.c
+            if ok:
+                await session.execute(
+                    update(subscriptions)
+                    .where(sub.id == row.subscription_id)
+                    .values(consecutive_failures=0)
+                )
+            else:
+                await session.execute(
+                    update(subscriptions)
+                    .where(sub.id == row.subscription_id)
+                    .values(consecutive_failures=sub.consecutive_failures + 1)
+                )
+                await session.execute(
+                    update(subscriptions)
+                    .where(
+                        and_(
+                            sub.id == row.subscription_id,
+                            sub.status == ACTIVE,
+                            sub.consecutive_failures >= self.settings.webhook_pause_after_failures,
+                        )
+                    )
+                    .values(status=PAUSED, paused_at=now)
+                )
+        self.outcomes.labels(outcome="delivered" if ok else "failed").inc()
+        if not ok:
+            log.warning(
+                "webhook attempt failed",
+                extra={"delivery": row.id, "attempt": row.attempts + 1, "error": error},
+            )
+
+
+@contextlib.asynccontextmanager
+async def delivery_worker(app: FastAPI) -> AsyncIterator[None]:
+    """The lifespan resource: runs the worker while the app runs."""
+    worker = DeliveryWorker(app.state.db, app.state.settings, app.state.webhook_outcomes)
+    app.state.db.on_commit(worker.wake)
+    app.state.webhooks = worker
+    task = asyncio.create_task(worker.run(), name="webhook-worker")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.close()

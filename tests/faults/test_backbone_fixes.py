@@ -1,0 +1,102 @@
+"""The two backbone fixes the broker-restart fault test led to (shared/nic_shared):
+
+- consumer.py: an offset commit that never finishes (aiokafka retries a retriable error
+  such as the unknown topic of an emptied broker forever) now ends after the request
+  timeout with CommitTimeout, so the consumer reconnects instead of hanging for good;
+- outbox.py: when the broker hands out an offset no higher than one it gave before (it lost
+  its data), the relay marks what it sent since it first sent to that broker unsent, so it
+  goes again (consumers dedupe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiokafka import TopicPartition
+from sqlalchemy import select
+
+from nic_shared import outbox
+from nic_shared.consumer import CommitTimeout
+from nic_shared.events import CloudEvent
+from tests.shared import harness
+from tests.support.broker import Broker
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+class _HangingConsumer:
+    async def commit(self, offsets: Any) -> None:
+        await asyncio.sleep(3600)
+
+
+async def test_a_commit_that_never_finishes_ends_in_commit_timeout(new_database, topic_prefix):
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings("127.0.0.1:1", db.url, topic_prefix, kafka_request_timeout_ms=1000)
+    consumer = harness.consumer_for(db, cfg, harness.Handled())
+    started = time.monotonic()
+    with pytest.raises(CommitTimeout):
+        await consumer._commit(_HangingConsumer(), TopicPartition("t", 0), 1)
+    assert time.monotonic() - started < 3
+    await db.dispose()
+
+
+async def test_relay_republishes_what_it_sent_when_the_broker_lost_its_data(
+    new_database, topic_prefix
+):
+    broker = Broker().start()
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings(broker.bootstrap, db.url, topic_prefix, relay_backoff_max_s=0.5)
+    relay = harness.relay_for(db, cfg)
+    topic = f"{topic_prefix}nic.registry"
+    try:
+        async with harness.running(relay.run()):
+            async with db.transaction() as session:
+                for n in range(5):
+                    await outbox.record(session, harness.payload(f"before {n}"))
+            await harness.wait_until(lambda: _unsent_is(db, 0))
+            broker.stop()
+            broker.start()  # empty: the five events are gone
+            async with db.transaction() as session:
+                await outbox.record(session, harness.payload("after"))
+            # the relay notices the offsets went back and sends the five again
+            records = await harness.read_topic(broker.bootstrap, topic, expect=6, timeout_s=30)
+    finally:
+        broker.stop()
+    names = sorted(CloudEvent.from_bytes(r.value).data["name"] for r in records)
+    assert set(names) == {"after", *(f"before {n}" for n in range(5))}
+    await db.dispose()
+
+
+async def test_republish_sent_since_marks_only_rows_sent_since(new_database):
+    db = await harness.open_database(await new_database("harness", None))
+    async with db.transaction() as session:
+        for n in range(3):
+            await outbox.record(session, harness.payload(f"n {n}"))
+    table = harness.tables.outbox
+    async with db.transaction() as session:
+        ids = list(await session.scalars(select(table.c.id).order_by(table.c.id)))
+        for row_id, sent in zip(
+            ids,
+            (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 3, tzinfo=UTC), None),
+            strict=True,
+        ):
+            await session.execute(table.update().where(table.c.id == row_id).values(sent_at=sent))
+    assert (
+        await outbox.republish_sent_since(db, harness.tables, datetime(2026, 1, 2, tzinfo=UTC)) == 1
+    )
+    assert await _unsent_is(db, 2)
+    await db.dispose()
+
+
+async def _unsent_is(db: Any, n: int) -> bool:
+    async with db.transaction() as session:
+        table = harness.tables.outbox
+        rows = (await session.execute(select(table.c.id).where(table.c.sent_at.is_(None)))).all()
+    return len(rows) == n
