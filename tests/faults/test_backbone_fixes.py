@@ -100,3 +100,61 @@ async def _unsent_is(db: Any, n: int) -> bool:
         table = harness.tables.outbox
         rows = (await session.execute(select(table.c.id).where(table.c.sent_at.is_(None)))).all()
     return len(rows) == n
+
+
+async def test_idle_relay_republishes_when_the_broker_comes_back_empty(new_database, topic_prefix):
+    """Nothing new to send, so no offset can go back: the epoch marker tells instead."""
+    broker = Broker().start()
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings(broker.bootstrap, db.url, topic_prefix, relay_backoff_max_s=0.5)
+    relay = harness.relay_for(db, cfg)
+    topic = f"{topic_prefix}nic.registry"
+    try:
+        async with harness.running(relay.run()):
+            async with db.transaction() as session:
+                for n in range(5):
+                    await outbox.record(session, harness.payload(f"before {n}"))
+            await harness.wait_until(lambda: _unsent_is(db, 0))
+            await asyncio.sleep(2.5)  # the relay has read the broker's epoch marker
+            broker.stop()
+            broker.start()  # empty, and the relay has nothing new to send
+            records = await harness.read_topic(broker.bootstrap, topic, expect=5, timeout_s=30)
+    finally:
+        broker.stop()
+    names = sorted(CloudEvent.from_bytes(r.value).data["name"] for r in records)
+    assert names == [f"before {n}" for n in range(5)]
+    await db.dispose()
+
+
+async def test_a_batch_sent_but_not_marked_is_marked_later_and_never_sent_twice(
+    new_database, topic_prefix, monkeypatch
+):
+    """The database refused the mark (e.g. no free connection): the next pass marks the rows
+    it already sent instead of sending them again."""
+    broker = Broker().start()
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings(broker.bootstrap, db.url, topic_prefix, relay_backoff_max_s=0.2)
+    relay = harness.relay_for(db, cfg)
+    real_mark = relay._mark_unmarked
+    failures = []
+
+    async def mark_fails_once() -> None:
+        if relay._unmarked is not None and not failures:
+            failures.append(True)
+            raise TimeoutError("QueuePool limit reached")
+        await real_mark()
+
+    monkeypatch.setattr(relay, "_mark_unmarked", mark_fails_once)
+    topic = f"{topic_prefix}nic.registry"
+    try:
+        async with db.transaction() as session:
+            for n in range(10):
+                await outbox.record(session, harness.payload(f"n {n}"))
+        async with harness.running(relay.run()):
+            await harness.wait_until(lambda: _unsent_is(db, 0))
+            records = await harness.read_topic(broker.bootstrap, topic, expect=10, timeout_s=15)
+    finally:
+        broker.stop()
+    assert failures == [True]
+    assert len(records) == 10
+    await db.dispose()
