@@ -15,7 +15,14 @@ from nic_shared.events.eligibility import (
     RuleOutcome,
     RuleResultSummary,
 )
-from nic_shared.events.scoring import CriterionMark, FundingOutcome, FundingRecommended, PanelScored
+from nic_shared.events.scoring import (
+    CriterionMark,
+    FundingOutcome,
+    FundingRecommended,
+    PanelScored,
+    RankingEntry,
+    RankingPublished,
+)
 from tests.intake.builders import applicant, complete_circular, open_call, outbox_events, submit
 
 AT = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -139,3 +146,32 @@ async def test_no_withdrawal_once_a_funding_recommendation_exists(intake):
     assert refused.status_code == 409
     assert refused.json()["type"] == "urn:nic:problem:funding-recommended"
     assert await outbox_events(intake.database_url, "no.nic.application.withdrawn.v1") == []
+
+
+async def test_a_published_ranking_decides_the_call(intake):
+    call = await open_call(intake.client)
+    app_id = await complete_circular(intake.client, call["id"])
+    assert (await submit(intake.client, app_id)).status_code == 201
+    officer = {"Authorization": applicant()["Authorization"]}
+    before = await intake.client.get(f"/v1/calls/{call['id']}", headers=officer)
+    assert before.json()["status"] == "open"
+    ranking = RankingPublished(
+        call_id=uuid.UUID(call["id"]),
+        ranking_version=1,
+        budget_frame_nok=1_000_000,
+        recommended_total_nok=1_200_000,
+        entries=[
+            RankingEntry(
+                application_id=uuid.UUID(app_id),
+                title="T",
+                rank=1,
+                weighted_total=Decimal("5.75"),
+                requested_amount_nok=1_200_000,
+                outcome=FundingOutcome.RECOMMENDED,
+            )
+        ],
+        published_at=AT,
+    )
+    await deliver(intake, ranking)
+    after = await intake.client.get(f"/v1/calls/{call['id']}", headers=officer)
+    assert after.json()["status"] == "decided"

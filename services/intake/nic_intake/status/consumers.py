@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.models import Application, StatusEntry
+from nic_intake.models import Application, Call, StatusEntry
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import (
@@ -22,7 +22,7 @@ from nic_shared.events.eligibility import (
     RuleOutcome,
     RuleResultSummary,
 )
-from nic_shared.events.scoring import FundingRecommended, PanelScored
+from nic_shared.events.scoring import FundingRecommended, PanelScored, RankingPublished
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,23 @@ async def on_recommended(
         app.funding_recommended_at = payload.recommended_at
 
 
+async def on_ranking_published(
+    session: AsyncSession, payload: RankingPublished, _event: CloudEvent, _ctx: Any
+) -> None:
+    """A published ranking decides the call: its status becomes `decided` (the first one
+    counts; a later version changes the recommendations, not when the call was decided)."""
+    call = await session.get(Call, payload.call_id)
+    if call is None:
+        log.warning("ranking for an unknown call", extra={"call_id": str(payload.call_id)})
+        return
+    if call.decided_at is None:
+        call.decided_at = payload.published_at
+
+
 SUBSCRIPTIONS: list[Subscription[Any]] = [
     Subscription(EligibilityAssessed, on_assessed),
     Subscription(EligibilityOverridden, on_overridden),
     Subscription(PanelScored, on_scored),
     Subscription(FundingRecommended, on_recommended),
+    Subscription(RankingPublished, on_ranking_published),
 ]
