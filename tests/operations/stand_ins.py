@@ -35,7 +35,7 @@ from nic_shared.events.eligibility import AssessedApplication, EligibilityAssess
 from nic_shared.events.intake import ApplicationContent, ApplicationSubmitted
 from nic_shared.events.scoring import FundingOutcome, FundingRecommended, PanelScored
 from nic_shared.events.specs import Scheme
-from nic_shared.messaging_tables import define_messaging_tables, define_ops_tables
+from nic_shared.messaging_tables import define_messaging_tables
 from nic_shared.settings import ServiceSettings
 from tests.support.services import RunningService, serve, service_settings
 
@@ -151,8 +151,7 @@ def _scoring(behaviour: Behaviour) -> list[Subscription[Any]]:
 
 async def _schema(url: str) -> None:
     metadata = new_metadata()
-    define_messaging_tables(metadata)
-    define_ops_tables(metadata)
+    define_messaging_tables(metadata)  # ops_audit included
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
