@@ -4,17 +4,13 @@ An applicant submits in intake -> ApplicationSubmitted -> eligibility asks the r
 POST /v1/facts -> EligibilityAssessed -> intake's status timeline shows the decision.
 With the registry stopped no decision appears; once it is back the decision does.
 
-The registry runs as its own process (`python -m nic_registry`), as in production: that
-also keeps its problem-type registrations apart from intake's in this test process.
+The registry runs as its own process (`python -m nic_registry`), as in production, so it
+can be stopped and started again on the same port.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +22,7 @@ from nic_intake.main import MIGRATIONS as INTAKE_MIGRATIONS
 from nic_intake.main import create_app as intake_app
 from nic_intake.settings import IntakeSettings
 from tests.eligibility.stand_in import org_numbers
-from tests.support.ports import free_port, wait_for_port
+from tests.support.processes import ServiceProcess
 from tests.support.services import auth, serve, service_settings
 
 OFFICER = auth("programme_officer")
@@ -42,54 +38,6 @@ CALL = {
     "deadline_local": "2030-12-15T16:00:00",
     "budget_frame_nok": 1_000_000,
 }
-
-
-class RegistryProcess:
-    """The real registry service in a child process on a fixed port; stop and start again."""
-
-    def __init__(self, settings: dict[str, Any]) -> None:
-        self.port = free_port()
-        self.env = {**os.environ}
-        for name, value in {**settings, "port": self.port}.items():
-            self.env[f"NIC_REGISTRY_{name.upper()}"] = str(value)
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "nic_registry", "migrate"],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-
-    async def start(self) -> None:
-        self.process = await asyncio.to_thread(
-            subprocess.Popen,
-            [sys.executable, "-m", "nic_registry", "serve"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
-        await asyncio.to_thread(wait_for_port, self.port, 30.0)
-
-    async def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                await asyncio.to_thread(self.process.wait, 15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                await asyncio.to_thread(self.process.wait)
-            self.process = None
-
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def company(org_number: str, name: str) -> dict[str, Any]:
@@ -207,7 +155,7 @@ async def test_submitted_assessed_on_registry_facts_and_shown_in_intakes_timelin
         url = await new_database(name, migrations)
         return service_settings(broker.bootstrap, url, topic_prefix)
 
-    registry = RegistryProcess(await settings("registry", None))
+    registry = ServiceProcess("registry", await settings("registry", None))
     await asyncio.to_thread(registry.migrate)
     intake = intake_app(IntakeSettings(**await settings("intake", INTAKE_MIGRATIONS)))
     eligibility = eligibility_app(
