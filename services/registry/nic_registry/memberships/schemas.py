@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from nic_registry.domain import keys
+from nic_registry.identity import OrganisationIdentity
 from nic_registry.paging import Page
 from nic_shared.contracts.registry_facts import ActorType, MembershipFact
-from nic_shared.money import OrgNumber
 
 
-class MembershipCreate(BaseModel):
+class MembershipCreate(OrganisationIdentity):
     """A member: a Norwegian organisation by `org_number`, a foreign one by country and id.
 
     An organisation the registry does not know yet is registered with `name`."""
@@ -40,38 +39,10 @@ class MembershipCreate(BaseModel):
         },
     )
 
-    org_number: OrgNumber | None = None
-    foreign_country: str | None = None
-    foreign_id: str | None = Field(default=None, max_length=64)
     name: str | None = Field(default=None, max_length=300)
     actor_type: ActorType
     valid_from: date
     valid_to: date | None = Field(default=None, description="Inclusive last day; omit if running.")
-
-    @field_validator("foreign_country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        return keys.country_code(value) if value is not None else None
-
-    @field_validator("foreign_id")
-    @classmethod
-    def _foreign_id(cls, value: str | None) -> str | None:
-        return keys.foreign_identifier(value) if value is not None else None
-
-    @model_validator(mode="after")
-    def _one_key(self) -> MembershipCreate:
-        foreign = self.foreign_country is not None or self.foreign_id is not None
-        if self.org_number is not None and foreign:
-            raise ValueError("give org_number, or foreign_country with foreign_id; not both")
-        if self.org_number is None and (self.foreign_country is None or self.foreign_id is None):
-            raise ValueError("org_number, or foreign_country with foreign_id, is required")
-        return self
-
-    @property
-    def key(self) -> str:
-        if self.org_number is not None:
-            return self.org_number
-        return f"{self.foreign_country}:{self.foreign_id}"
 
 
 class MembershipPatch(BaseModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from nic_registry.domain import keys
 from nic_registry.domain.org_forms import ORG_FORMS
+from nic_registry.identity import OrganisationIdentity
 from nic_registry.paging import Page
 from nic_shared.contracts.registry_facts import Sector, SmeClass
 from nic_shared.money import Nok, OrgNumber
@@ -54,7 +54,7 @@ class OrganisationFields(BaseModel):
         return _form(value)
 
 
-class OrganisationCreate(OrganisationFields):
+class OrganisationCreate(OrganisationIdentity, OrganisationFields):
     """A Norwegian organisation by `org_number`, or a foreign one by country and id."""
 
     model_config = ConfigDict(
@@ -77,35 +77,7 @@ class OrganisationCreate(OrganisationFields):
         },
     )
 
-    org_number: OrgNumber | None = Field(default=None, examples=["988077917"])
-    foreign_country: str | None = Field(default=None, examples=["SE"])
-    foreign_id: str | None = Field(default=None, max_length=64)
     name: str = Field(min_length=1, max_length=300)
-
-    @field_validator("foreign_country")
-    @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        return keys.country_code(value) if value is not None else None
-
-    @field_validator("foreign_id")
-    @classmethod
-    def _foreign_id(cls, value: str | None) -> str | None:
-        return keys.foreign_identifier(value) if value is not None else None
-
-    @model_validator(mode="after")
-    def _one_key(self) -> OrganisationCreate:
-        foreign = self.foreign_country is not None or self.foreign_id is not None
-        if self.org_number is not None and foreign:
-            raise ValueError("give org_number, or foreign_country with foreign_id; not both")
-        if self.org_number is None and (self.foreign_country is None or self.foreign_id is None):
-            raise ValueError("org_number, or foreign_country with foreign_id, is required")
-        return self
-
-    @property
-    def key(self) -> str:
-        if self.org_number is not None:
-            return self.org_number
-        return f"{self.foreign_country}:{self.foreign_id}"
 
 
 class OrganisationPatch(OrganisationFields):
