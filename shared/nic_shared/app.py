@@ -10,13 +10,13 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from nic_shared import asyncapi, logs, ops, problems
+from nic_shared import asyncapi, logs, ops, problems, tracing
 from nic_shared.auth import TokenVerifier
 from nic_shared.consumer import EventConsumer, Subscription
 from nic_shared.db import Database
@@ -25,6 +25,9 @@ from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.outbox import OutboxRelay
 from nic_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from nic_shared.otel import OtlpSpans
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,14 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.state.db, app.state.relay, app.state.consumer = db, relay, consumer
         async with contextlib.AsyncExitStack() as stack:
             stack.push_async_callback(db.dispose)
+            spans = _span_exporter(settings)
+            if spans is not None:
+                # Shut down last: after the consumer and relay stop, what they did is sent.
+                stack.push_async_callback(asyncio.to_thread, spans.shutdown)
+                # Requests find it here; the tasks started below (consumer) inherit it.
+                app.state.span_exporter = spans
+                stack.callback(setattr, app.state, "span_exporter", None)
+                stack.callback(tracing.reset_exporter, tracing.use_exporter(spans))
             if spec.resources is not None:
                 await stack.enter_async_context(spec.resources(app))
             tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
@@ -115,6 +126,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tables = spec.tables
+    app.state.span_exporter = None
     app.state.metrics = metrics
     app.state.verifier = TokenVerifier(settings)
     problems.install(app)
@@ -139,6 +151,17 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     for router in spec.routers:
         app.include_router(router, responses=problems.COMMON_RESPONSES)
     return app
+
+
+def _span_exporter(settings: ServiceSettings) -> OtlpSpans | None:
+    """OpenTelemetry export when a collector is named; otherwise the SDK is never loaded."""
+    if not settings.otel_exporter_otlp_endpoint:  # unset, or empty (as compose passes it)
+        return None
+    from nic_shared.otel import OtlpSpans
+
+    spans = OtlpSpans(settings.service_name, settings.otel_exporter_otlp_endpoint)
+    log.info("exporting spans over OTLP/HTTP", extra={"url": spans.url})
+    return spans
 
 
 def _operations_router() -> APIRouter:

@@ -225,20 +225,40 @@ class EventConsumer:
         if subscription is None:
             return True  # not ours: other services' events share the topic
         type_label = event.type
-        token = tracing.activate(tracing.continue_from(event.traceparent))
+        trace = tracing.continue_from(event.traceparent)
+        token = tracing.activate(trace)
         started = time.perf_counter()
+        outcome = "interrupted"  # how its span ends, where spans are exported
+        failure: Exception | None = None
         try:
             payload = parse(event)
             context = await subscription.prepare(payload, event) if subscription.prepare else None
             applied = await self._apply(record, event, payload, subscription, context)
+            outcome = "applied" if applied else "duplicate"
         except (ValidationError, Poison) as exc:
+            failure = exc
             await self._dead_letter(record, event, exc, attempts=1)
+            outcome = "dead_lettered"
             self._pending.pop((tp, record.offset), None)
             return True
         except Exception as exc:
-            return await self._failed(record, event, exc)
+            failure = exc
+            done = await self._failed(record, event, exc)
+            outcome = "dead_lettered" if done else "retry"
+            return done
         finally:
             tracing.deactivate(token)
+            tracing.event_handled(
+                event,
+                trace,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                group=self.settings.consumer_group,
+                started=started,
+                outcome=outcome,
+                failure=failure,
+            )
         self._pending.pop((tp, record.offset), None)
         self.metrics.event_handling.labels(type=type_label).observe(time.perf_counter() - started)
         self.metrics.events_consumed.labels(

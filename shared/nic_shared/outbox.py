@@ -54,6 +54,7 @@ async def record(session: AsyncSession, payload: EventPayload) -> CloudEvent:
         )
     )
     notify_commit(session)
+    tracing.event_created(event, payload.TOPIC)
     return event
 
 

@@ -63,6 +63,13 @@ class ServiceSettings(BaseSettings):
 
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description=(
+            "An OpenTelemetry collector's OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): "
+            "spans are exported there. Unset or empty: no spans are exported."
+        ),
+    )
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> ServiceSettings:
