@@ -39,7 +39,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_shared import tracing
 from nic_shared.db import Database
 from nic_shared.events import CloudEvent, EventPayload, parse
-from nic_shared.kafka import Headers, dlq_topic, ensure_topics, new_producer
+from nic_shared.kafka import (
+    Headers,
+    dlq_topic,
+    ensure_topics,
+    new_producer,
+    refresh_metadata,
+    stop_client,
+)
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
@@ -55,6 +62,10 @@ class RetryLater(Exception):
 
 class CommitTimeout(Exception):
     """An offset commit did not finish in time: reconnect (the broker may have been reset)."""
+
+
+class TopicsChanged(Exception):
+    """A subscribed topic's partition count changed: rejoin as a new group member."""
 
 
 class Poison(Exception):
@@ -108,6 +119,8 @@ class EventConsumer:
         # reassignment the guard checks the log still holds that record there.
         self._last: dict[TopicPartition, tuple[int, bytes]] = {}
         self._guard: _ResetGuard | None = None
+        self._partition_counts: dict[str, int] | None = None
+        self._counts_at = 0.0
 
     async def run(self) -> None:
         backoff = 0.2
@@ -131,10 +144,7 @@ class EventConsumer:
         dlq, self._dlq = self._dlq, None
         for client in (consumer, dlq):
             if client is not None:
-                try:
-                    await client.stop()
-                except Exception as exc:  # a broken client may fail to stop; it is gone anyway
-                    log.debug("client stop failed", extra={"error": repr(exc)})
+                await stop_client(client)
 
     async def _connect(self) -> None:
         await ensure_topics(self.settings, self.topics + [dlq_topic(t) for t in self.topics])
@@ -162,6 +172,7 @@ class EventConsumer:
         self._consumer.subscribe(self.topics, listener=self._guard)
         self._paused.clear()
         self._pending.clear()
+        self._partition_counts = None
         self.connected = True
 
     async def _poll_forever(self) -> None:
@@ -173,6 +184,7 @@ class EventConsumer:
             for tp, records in batches.items():
                 await self._handle_partition(consumer, tp, records)
             await self._record_lag(consumer)
+            self._check_partition_counts(consumer)
 
     def _resume_due(self, consumer: AIOKafkaConsumer) -> None:
         now = time.monotonic()
@@ -345,6 +357,7 @@ class EventConsumer:
             ("nic_attempts", str(attempts).encode()),
             ("nic_consumer_group", self.settings.consumer_group.encode()),
         ]
+        await refresh_metadata(self._dlq)
         await self._dlq.send_and_wait(
             dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
         )
@@ -382,6 +395,26 @@ class EventConsumer:
                 continue
             lag = max(highwater - await consumer.position(tp), 0)
             self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
+
+    def _check_partition_counts(self, consumer: AIOKafkaConsumer) -> None:
+        """Once a second: do the subscribed topics still have the partitions they had when
+        this member joined? A broker that restarted empty re-creates topics on first use,
+        with its own default count. aiokafka then rejoins, but the embedded broker (Tansu
+        0.6) answers the same member's SyncGroup with its old assignment, so the new
+        partitions would never be read. A new member gets them all."""
+        now = time.monotonic()
+        if now - self._counts_at < 1.0:
+            return
+        self._counts_at = now
+        counts = {t: len(consumer.partitions_for_topic(t) or ()) for t in self.topics}
+        if not all(counts.values()):
+            return  # not known (yet): nothing to compare
+        if self._partition_counts is None:
+            self._partition_counts = counts
+        elif counts != self._partition_counts:
+            raise TopicsChanged(
+                f"partitions per topic went from {self._partition_counts} to {counts}"
+            )
 
 
 def _digest(value: bytes | None) -> bytes:

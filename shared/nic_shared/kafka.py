@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from nic_shared.settings import ServiceSettings
 
@@ -31,6 +32,38 @@ def new_producer(settings: ServiceSettings) -> AIOKafkaProducer:
         max_batch_size=512 * 1024,
         request_timeout_ms=settings.kafka_request_timeout_ms,
     )
+
+
+async def refresh_metadata(producer: AIOKafkaProducer) -> None:
+    """Ask the broker about the producer's topics right before a send.
+
+    The embedded broker (Tansu 0.6) breaks a topic for good when a Produce request names it
+    before it exists: the records are acknowledged but can never be fetched, and later
+    sends fail with UnknownError. A long-lived producer does exactly that after the broker
+    restarted empty while it was idle (its metadata still lists the topic). A Metadata
+    request first creates missing topics the sound way.
+    """
+    if not await producer.client.force_metadata_update():
+        raise KafkaConnectionError("the broker did not answer a metadata request")
+
+
+_stopping: set[asyncio.Task[None]] = set()
+
+
+async def stop_client(client: AIOKafkaProducer | AIOKafkaConsumer, timeout_s: float = 5.0) -> None:
+    """Stop a client, but do not wait on it for ever: an aiokafka consumer whose fetch was
+    under way when the broker went away may never finish stopping. It is dropped either
+    way; a stop still running is kept referenced until it ends."""
+    task = asyncio.ensure_future(client.stop())
+    _stopping.add(task)
+    task.add_done_callback(_stopping.discard)
+    done, _ = await asyncio.wait({task}, timeout=timeout_s)
+    if not done:
+        log.warning(
+            "kafka client did not stop in time; dropped", extra={"client": type(client).__name__}
+        )
+    elif task.exception() is not None:
+        log.debug("kafka client stop failed", extra={"error": repr(task.exception())})
 
 
 async def ensure_topics(settings: ServiceSettings, topics: list[str]) -> None:

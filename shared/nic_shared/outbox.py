@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_shared import tracing
 from nic_shared.db import Database, notify_commit
 from nic_shared.events import TOPICS, CloudEvent, EventPayload, new_event
-from nic_shared.kafka import dlq_topic, ensure_topics, new_producer
+from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, refresh_metadata, stop_client
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
@@ -137,12 +137,8 @@ class OutboxRelay:
         producer, self._producer = self._producer, None
         probe, self._probe = self._probe, None
         for client in (producer, probe):
-            if client is None:
-                continue
-            try:
-                await client.stop()
-            except Exception as exc:  # stopping a broken client may fail; it is gone either way
-                log.debug("kafka client stop failed", extra={"error": repr(exc)})
+            if client is not None:
+                await stop_client(client)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -171,6 +167,7 @@ class OutboxRelay:
                 )
             ).all()
         if rows:
+            await refresh_metadata(self._producer)
             # Send the whole batch, then await once: ~12x the throughput of one-by-one.
             futures = []
             for row in rows:
@@ -224,8 +221,7 @@ class OutboxRelay:
             log.info("epoch probe failed", extra={"error": repr(exc)})
             probe, self._probe = self._probe, None
             if probe is not None:
-                with contextlib.suppress(Exception):
-                    await probe.stop()
+                await stop_client(probe)
             return
         previous, self._epoch = self._epoch, epoch
         if previous is None or previous == epoch or self._sending_since is None:
@@ -253,12 +249,19 @@ class OutboxRelay:
         self._probe.assign([tp])
         if (await self._probe.end_offsets([tp]))[tp] == 0:
             marker = uuid.uuid4().hex.encode()
+            await refresh_metadata(self._producer)
             await self._producer.send_and_wait(tp.topic, value=marker, key=b"epoch", partition=0)
-        for _ in range(5):
-            self._probe.seek(tp, 0)
-            records = (await self._probe.getmany(tp, timeout_ms=1000)).get(tp, [])
-            if records:
-                return bytes(records[0].value or b"")
+        self._probe.resume(tp)
+        try:
+            for _ in range(5):
+                self._probe.seek(tp, 0)
+                records = (await self._probe.getmany(tp, timeout_ms=1000)).get(tp, [])
+                if records:
+                    return bytes(records[0].value or b"")
+        finally:
+            # No fetch in flight between probes: aiokafka's consumer may not stop when
+            # one was under way as the broker went away.
+            self._probe.pause(tp)
         raise TimeoutError("the epoch marker could not be read")
 
     async def _check_reset(self, sent: list[RecordMetadata], sent_at: datetime) -> None:
