@@ -150,10 +150,14 @@ async def test_submission_and_its_assessment_export_one_trace(broker, new_databa
     assert timeline.name == f"process {EligibilityAssessed.TYPE}"
     assert timeline.parent_span_id == assessed.span_id
 
+    # The facts it asked the registry for on the way: the registry's span is a child of it.
+    facts = one(spans, service="registry", kind="server", name="POST /v1/facts")
+    assert facts.parent_span_id == handled.span_id
+
     # One tree: every span's parent is in the trace, but the request's.
     ids = {s.span_id for s in spans}
     assert [s for s in spans if s.parent_span_id not in ids] == [request]
-    assert {s.service for s in spans} == {"intake", "eligibility"}
+    assert {s.service for s in spans} == {"intake", "eligibility", "registry"}
     assert all(s.start_ns <= s.end_ns for s in spans)
 
     # The registry, configured by its environment, exported its own requests' spans.

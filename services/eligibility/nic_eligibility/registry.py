@@ -20,6 +20,7 @@ import httpx
 from pydantic import ValidationError
 
 from nic_eligibility.settings import EligibilitySettings
+from nic_shared import tracing
 from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse
 from nic_shared.devtoken import mint
 
@@ -81,6 +82,14 @@ class RegistryClient:
             self._token_expires = now + _TOKEN_TTL_S / 2
         return self._token
 
+    def _headers(self) -> dict[str, str]:
+        """Our token, and the trace we work in: the registry's spans join the submission's."""
+        headers = {"Authorization": f"Bearer {self._bearer()}"}
+        trace = tracing.current()
+        if trace is not None:
+            headers["traceparent"] = trace.traceparent
+        return headers
+
     async def facts(
         self, organisations: Sequence[str], cluster_id: UUID | None, as_of: date
     ) -> FactsResponse:
@@ -93,9 +102,7 @@ class RegistryClient:
         last = "no attempt made"
         for attempt in range(1, attempts + 1):
             try:
-                response = await self._client.post(
-                    "/v1/facts", json=body, headers={"Authorization": f"Bearer {self._bearer()}"}
-                )
+                response = await self._client.post("/v1/facts", json=body, headers=self._headers())
             except httpx.TransportError as exc:  # refused, reset, timeouts
                 last = f"{type(exc).__name__}: {exc}"
             else:
