@@ -34,7 +34,8 @@ bench: install
 	$(PY) bench/deadline_rush.py
 	$(PY) bench/deadline_rush.py --postgres
 
-## the long fault runs (kill -9 through 1,000 submissions, consumer hand-over, registry down)
+## the long fault runs (kill -9 through 1,000 submissions, consumer hand-over, registry down,
+## broker restarted empty mid-burst)
 soak: install
 	$(PY) scripts/soak_faults.py
 
