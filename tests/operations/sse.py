@@ -16,24 +16,41 @@ class SseReader:
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.ready = asyncio.Event()
         self.status: int | None = None
+        self.problem: dict[str, Any] | None = None
+        self.retry_ms: int | None = None
+        self.ready_id: str | None = None
+        self.last_id: str | None = None
+        """What EventSource would send as Last-Event-ID now (ids without data count too)."""
+        self.id_of: dict[str, str] = {}
+        """The SSE id each event (by its event id) arrived with."""
 
     async def _read(self, client: httpx.AsyncClient, params: dict[str, Any], headers: Any) -> None:
         async with client.stream("GET", "/v1/stream", params=params, headers=headers) as response:
             self.status = response.status_code
             if response.status_code != 200:
+                self.problem = json.loads(await response.aread())
                 self.ready.set()
                 return
-            name, data = "message", []
+            name, data, sse_id = "message", [], self.last_id
             async for line in response.aiter_lines():
                 if line.startswith("event:"):
                     name = line[6:].strip()
                 elif line.startswith("data:"):
                     data.append(line[5:].strip())
+                elif line.startswith("id:"):
+                    sse_id = line[3:].strip()
+                elif line.startswith("retry:"):
+                    self.retry_ms = int(line[6:].strip())
                 elif line == "":
+                    self.last_id = sse_id  # as EventSource: even when there is no data
                     if name == "ready":
+                        self.ready_id = sse_id
                         self.ready.set()
                     elif data and name == "message":
-                        await self.events.put(json.loads("\n".join(data)))
+                        event = json.loads("\n".join(data))
+                        if sse_id is not None:
+                            self.id_of[event["id"]] = sse_id
+                        await self.events.put(event)
                     name, data = "message", []
 
     async def take(self, n: int, timeout_s: float = 30.0) -> list[dict[str, Any]]:

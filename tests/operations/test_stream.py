@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from nic_operations.stream import _release
+import pytest
+
+from nic_operations.stream import Position, _release
+from nic_shared.events import TOPICS
 from tests.operations.sse import sse
 from tests.operations.stand_ins import platform
 from tests.support.processes import ROOT
@@ -112,8 +116,64 @@ def test_the_reorder_window_releases_events_in_the_order_they_happened():
 
     scored, assessed, later = Record("scored", 100), Record("assessed", 50), Record("x", 400)
     # scored arrived first, assessed 30 ms after it; later arrived last
-    held = [(0.0, scored), (0.03, assessed), (0.2, later)]
+    held = [(0.0, 100, scored), (0.03, 50, assessed), (0.2, 400, later)]
     assert _release(held, 0.1, 0.2) == ([], held)  # nothing has waited the window yet
     due, rest = _release(held, 0.21, 0.2)
     assert [r.name for r in due] == ["assessed", "scored"]
-    assert rest == [(0.2, later)]
+    assert rest == [(0.2, 400, later)]
+
+
+def test_a_partition_leaves_in_offset_order_even_when_a_clock_went_back():
+    @dataclass
+    class Record:
+        name: str
+        timestamp: int
+
+    # one partition: offset 7 stamped 100, offset 8 stamped 90 by a producer whose clock is
+    # behind; held with the partition's highest stamp so far (100), it cannot overtake 7
+    first, behind, other = Record("p0@7", 100), Record("p0@8", 90), Record("p1@3", 95)
+    held = [(0.0, 100, first), (0.0, 100, behind), (0.0, 95, other)]
+    due, rest = _release(held, 0.3, 0.2)
+    assert [r.name for r in due] == ["p1@3", "p0@7", "p0@8"]
+    assert rest == []
+
+
+def test_a_position_is_a_short_id_and_back():
+    position = Position(
+        cutoff_ms=1_795_000_000_123,
+        offsets={
+            ("nic.intake", 0): 0,
+            ("nic.intake", 1): 1_234_567,
+            ("nic.scoring", 2): 35,
+            ("nic.intake.dlq", 0): 4,
+        },
+    )
+    text = position.encode()
+    assert text.startswith("1~")
+    assert set(text).isdisjoint("\r\n ")
+    assert Position.decode(text) == position
+    six = Position(
+        cutoff_ms=1_795_000_000_123,
+        offsets={(t, p): 10_000_000 for t in TOPICS for p in range(6)},
+    )
+    assert len(six.encode()) < 250  # four topics of six partitions, ten-million offsets
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "not an id"),
+        ("nic.intake:0:5", "not an id"),
+        ("2~abc~nic.intake:1", "not an id"),
+        ("1~", "not an id"),
+        ("1~-5", "base-36"),
+        ("1~1_0", "base-36"),
+        ("1~abc~nic.nowhere:1", "unknown topic"),
+        ("1~abc~nic.intake", "<topic>:<offsets>"),
+        ("1~abc~nic.intake:1,+2", "base-36"),
+        ("1~abc~nic.intake:" + "1," * 3000, "longer than"),
+    ],
+)
+def test_a_malformed_id_says_what_is_wrong(text, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        Position.decode(text)

@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,10 +108,35 @@ async def stream_viewer(
     )
 
 
+def _resume_position(header: str | None, query: str | None) -> stream.Position | None:
+    """The position a Last-Event-ID (header first: EventSource sends the newest there) names."""
+    for value, name, where in (
+        (header, "Last-Event-ID", "header"),
+        (query, "last_event_id", "query"),
+    ):
+        if not value:
+            continue  # EventSource sends none before its first id; an empty one means none
+        try:
+            return stream.Position.decode(value.strip())
+        except ValueError as exc:
+            raise UnprocessableContent(
+                f"{name}: {exc}",
+                errors=[{"parameter": name, "in": where, "rule": "resume-id", "detail": str(exc)}],
+            ) from exc
+    return None
+
+
 @router.get(
     "/v1/stream",
     tags=["stream"],
     summary="The platform's events as Server-Sent Events, filtered",
+    description=(
+        "Every message carries an SSE `id:` naming its position; a request with that id "
+        "(the `Last-Event-ID` header EventSource sends when it reconnects, or "
+        "`last_event_id`) resumes right after it: nothing missed, nothing twice. The "
+        "`ready` event carries the starting position, so a connection lost before the "
+        "first event resumes too."
+    ),
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
@@ -122,14 +147,31 @@ async def event_stream(
     type: Annotated[list[str] | None, Query(description="Full or short event type")] = None,
     subject: str | None = None,
     call: str | None = None,
-    since: Annotated[str, Query(description="`now` or an ISO time with zone")] = "now",
+    since: Annotated[
+        str, Query(description="`now` or an ISO time with zone; not used when resuming")
+    ] = "now",
+    last_event_id: Annotated[
+        str | None,
+        Query(description="Resume after this message, for clients that cannot send headers"),
+    ] = None,
+    last_event_id_header: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", description="Resume after this message (EventSource)"),
+    ] = None,
 ) -> StreamingResponse:
     settings = _settings(request)
     try:
         flt = stream.StreamFilter.build(topics=topic, types=type, subject=subject, call_id=call)
-        start = stream.parse_since(since)
     except ValueError as exc:
         raise UnprocessableContent(str(exc)) from exc
+    try:
+        start = stream.parse_since(since)
+    except ValueError as exc:
+        raise UnprocessableContent(
+            f"since: {exc}",
+            errors=[{"parameter": "since", "in": "query", "rule": "iso-time", "detail": str(exc)}],
+        ) from exc
+    position = _resume_position(last_event_id_header, last_event_id) or stream.Position()
     state = request.app.state
     if state.viewers >= settings.stream_max_viewers:
         raise ServiceUnavailable("too many stream viewers", headers={"Retry-After": "10"})
@@ -139,25 +181,33 @@ async def event_stream(
         state.viewer_gauge.set(state.viewers)
         ready = False
         last = time.monotonic()
+        sent = ""  # the last id sent
         try:
-            yield "retry: 3000\n\n"
+            yield f"retry: {settings.stream_retry_ms}\n\n"
             async for item in stream.tail(
-                settings, flt, start, reorder_ms=settings.stream_reorder_ms
+                settings, flt, start, position=position, reorder_ms=settings.stream_reorder_ms
             ):
                 now = time.monotonic()
                 if item is None:
                     if not ready:
                         ready = True
-                        yield f"event: ready\ndata: {json.dumps({'viewer': viewer})}\n\n"
+                        sent = position.encode()
+                        body = json.dumps({"viewer": viewer})
+                        yield f"id: {sent}\nevent: ready\ndata: {body}\n\n"
                     elif now - last >= settings.stream_keepalive_s:
-                        yield ": keep-alive\n\n"
+                        # records the filter passed over move the position too: an id with
+                        # no data updates the client's Last-Event-ID without an event
+                        current = position.encode()
+                        yield ": keep-alive\n\n" if current == sent else f"id: {current}\n\n"
+                        sent = current
                     else:
                         continue
                     last = now
                     continue
                 last = now
+                sent = position.encode()
                 body = json.dumps(item.to_json(), separators=(",", ":"), default=str)
-                yield f"id: {item.topic}:{item.partition}:{item.offset}\ndata: {body}\n\n"
+                yield f"id: {sent}\ndata: {body}\n\n"
         except Exception as exc:  # the broker went away: tell the viewer; EventSource retries
             yield f"event: failure\ndata: {json.dumps({'error': exc.__class__.__name__})}\n\n"
         finally:

@@ -35,6 +35,11 @@ class OperationsSettings(ServiceSettings):
         description="Signs EventSource tickets; random per process when unset (one instance).",
     )
     stream_max_viewers: int = Field(default=50, ge=1)
+    stream_retry_ms: int = Field(
+        default=3000,
+        ge=0,
+        description="The SSE `retry:` hint: how long EventSource waits before reconnecting.",
+    )
     stream_reorder_ms: int = Field(
         default=200,
         ge=0,

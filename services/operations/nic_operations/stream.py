@@ -11,16 +11,23 @@ Kafka orders events within a partition only. One application's events travel on 
 topics, and a viewer fetching many partitions may receive a later event first, so records
 wait a short reorder window (`reorder_ms`) and leave sorted by their timestamps: the
 stream shows submitted -> assessed -> scored -> recommended in the order they happened.
+
+A viewer that lost its connection resumes where it was (`Position`, the SSE `id:` of every
+message): per partition, the offset of the first record it has not been given, and the
+Kafka timestamp before which nothing is shown. Offsets are exact even where the embedded
+broker's end offsets are not, and a partition is given out in offset order (see
+`_release`), so "everything before this offset" is precisely what the viewer has had.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -115,6 +122,79 @@ def parse_since(value: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+RESUME_VERSION = "1"
+MAX_RESUME_ID = 4096
+_B36 = re.compile(r"[0-9a-z]{1,13}")
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _b36(number: int) -> str:
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = _DIGITS[digit] + text
+        if number == 0:
+            return text
+
+
+def _int36(text: str, what: str) -> int:
+    if not _B36.fullmatch(text):
+        raise ValueError(f"{what} {text!r} is not a base-36 number")
+    return int(text, 36)
+
+
+@dataclass
+class Position:
+    """Where a viewer is in the stream, and how it says so in an SSE `id:`.
+
+    `offsets`: per (topic without the deployment's prefix, partition), the offset of the
+    first record not yet given out (given out: shown, or passed over by the filter or for
+    being older than the start). `cutoff_ms`: records with an earlier Kafka timestamp are
+    never shown (the start of the first connection, which a resumed one keeps).
+
+    Encoded as `1~<cutoff>~<topic>:<offset of partition 0>,<of 1>,...~<topic>:...`, numbers
+    in base 36: 134 characters for four topics of six partitions at offset 500. `~`, `:`
+    and `,` cannot occur in a Kafka topic name.
+    """
+
+    cutoff_ms: int | None = None
+    offsets: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def encode(self) -> str:
+        by_topic: dict[str, dict[int, int]] = {}
+        for (topic, partition), offset in sorted(self.offsets.items()):
+            by_topic.setdefault(topic, {})[partition] = offset
+        parts = [RESUME_VERSION, _b36(self.cutoff_ms or 0)]
+        for topic, offsets in by_topic.items():
+            cells = (_b36(offsets[p]) if p in offsets else "" for p in range(max(offsets) + 1))
+            parts.append(f"{topic}:{','.join(cells)}")
+        return "~".join(parts)
+
+    @classmethod
+    def decode(cls, text: str) -> Position:
+        """The position an id names; ValueError saying what is wrong with a malformed one."""
+        if len(text) > MAX_RESUME_ID:
+            raise ValueError(f"longer than {MAX_RESUME_ID} characters")
+        version, _, rest = text.partition("~")
+        if version != RESUME_VERSION or not rest:
+            raise ValueError(f"not an id this stream gave out (expected {RESUME_VERSION}~...)")
+        cutoff, *groups = rest.split("~")
+        position = cls(cutoff_ms=_int36(cutoff, "the start"))
+        for group in groups:
+            topic, colon, cells = group.partition(":")
+            if not colon:
+                raise ValueError(f"{group!r} is not <topic>:<offsets>")
+            if topic not in ALL_TOPICS:
+                raise ValueError(f"unknown topic {topic!r}")
+            values = cells.split(",")
+            if len(values) > 10_000:
+                raise ValueError(f"too many partitions for {topic}")
+            for partition, cell in enumerate(values):
+                if cell:
+                    position.offsets[(topic, partition)] = _int36(cell, f"{topic}/{partition}")
+        return position
+
+
 def _decode(settings: ServiceSettings, record: Any) -> StreamedEvent | None:
     try:
         event = CloudEvent.from_bytes(record.value)
@@ -143,6 +223,7 @@ async def tail(
     flt: StreamFilter,
     since: datetime | None,
     *,
+    position: Position | None = None,
     poll_ms: int = 500,
     reorder_ms: int = 200,
 ) -> AsyncIterator[StreamedEvent | None]:
@@ -150,14 +231,30 @@ async def tail(
 
     Yields None once positioned, then after each empty poll, so a caller can say it is
     ready, send keep-alives or stop.
+
+    `position`, when given, is kept current: at each yield it says where to resume so as to
+    get exactly what comes after. When it arrives holding a start (decoded from the id of a
+    message a viewer received), the tail resumes right after that message and `since` is
+    not used; a partition it does not name starts at that start time.
     """
-    start = since or datetime.now(UTC)
+    position = position if position is not None else Position()
+    resuming = position.cutoff_ms is not None
+    if position.cutoff_ms is None:
+        start = since or datetime.now(UTC)
+        # the embedded broker's offsets are approximate: also drop events before the start,
+        # less a little for clocks (an event's time is set by its producer)
+        not_before = start - timedelta(seconds=1 if since is None else 0)
+        position.cutoff_ms = int(not_before.timestamp() * 1000)
+    cutoff_ms = position.cutoff_ms
+    prefix = settings.kafka_topic_prefix
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=None,
         client_id=f"nic-operations-viewer-{uuid.uuid4().hex[:8]}",
         enable_auto_commit=False,
-        auto_offset_reset="latest",
+        # resuming at an offset the partition no longer holds (retention, a fresh broker):
+        # the earliest it has, still no earlier than the start, loses the least
+        auto_offset_reset="earliest" if resuming else "latest",
         fetch_max_wait_ms=max(settings.kafka_fetch_max_wait_ms, 100),
         request_timeout_ms=settings.kafka_request_timeout_ms,
     )
@@ -165,23 +262,35 @@ async def tail(
     try:
         partitions = await _partitions(consumer, [settings.topic(t) for t in flt.topics])
         consumer.assign(partitions)
-        await _seek(consumer, partitions, since)
-        # the embedded broker's offsets are approximate: also drop events before the start,
-        # less a little for clocks (an event's time is set by its producer)
-        not_before = start - timedelta(seconds=1 if since is None else 0)
-        cutoff_ms = int(not_before.timestamp() * 1000)
+        if resuming:
+            await _seek_resume(consumer, partitions, position, prefix)
+        else:
+            await _seek(consumer, partitions, since)
+        position.offsets = {
+            (tp.topic.removeprefix(prefix), tp.partition): await consumer.position(tp)
+            for tp in partitions
+        }
         yield None  # positioned: events from here on are the viewer's
-        held: list[tuple[float, Any]] = []  # (arrival, record) in the reorder window
+        held: list[tuple[float, int, Any]] = []  # (arrival, order stamp, record) in the window
+        latest: dict[tuple[str, int], int] = {}  # per partition, the highest timestamp seen
         while True:
             wait_ms = min(poll_ms, max(reorder_ms, 10)) if held else poll_ms
             batches = await consumer.getmany(timeout_ms=wait_ms, max_records=500)
             now = time.monotonic()
-            for items in batches.values():
-                held += [(now, r) for r in items if r.timestamp >= cutoff_ms]
+            for tp, items in batches.items():
+                for record in items:
+                    key = (tp.topic, tp.partition)
+                    stamp = max(latest.get(key, record.timestamp), record.timestamp)
+                    latest[key] = stamp
+                    held.append((now, stamp, record))
             due, held = _release(held, now, reorder_ms / 1000)
             if not due and not batches:
                 yield None
             for record in due:
+                key = (record.topic.removeprefix(prefix), record.partition)
+                position.offsets[key] = max(position.offsets.get(key, 0), record.offset + 1)
+                if record.timestamp < cutoff_ms:
+                    continue
                 item = _decode(settings, record)
                 if item is not None and flt.matches(item):
                     yield item
@@ -191,19 +300,23 @@ async def tail(
 
 
 def _release(
-    held: list[tuple[float, Any]], now: float, window_s: float
-) -> tuple[list[Any], list[tuple[float, Any]]]:
+    held: list[tuple[float, int, Any]], now: float, window_s: float
+) -> tuple[list[Any], list[tuple[float, int, Any]]]:
     """Records to emit now, in timestamp order, and those still held.
 
     A record is released once it has waited the window, together with every held record
-    whose timestamp is not later than its own (they happened before it).
+    whose timestamp is not later than its own (they happened before it). Records are
+    ordered by their stamp: the timestamp, raised to the highest one seen earlier in the
+    same partition. Timestamps within a partition normally rise already; where a producer's
+    clock makes one fall, the stamp keeps the partition's records leaving in offset order,
+    which is what lets a resume point be one offset per partition.
     """
-    ripe = [r.timestamp for arrived, r in held if arrived + window_s <= now]
+    ripe = [stamp for arrived, stamp, _ in held if arrived + window_s <= now]
     if not ripe:
         return [], held
     upto = max(ripe)
-    due = sorted((r for _, r in held if r.timestamp <= upto), key=lambda r: r.timestamp)
-    return due, [(a, r) for a, r in held if r.timestamp > upto]
+    due = sorted((h for h in held if h[1] <= upto), key=lambda h: h[1])  # stable: arrival order
+    return [r for _, _, r in due], [h for h in held if h[1] > upto]
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
@@ -231,3 +344,22 @@ async def _seek(
             await consumer.seek_to_end(tp)  # nothing at or after `since` in this partition
         else:
             consumer.seek(tp, hit.offset)
+
+
+async def _seek_resume(
+    consumer: AIOKafkaConsumer,
+    partitions: list[TopicPartition],
+    position: Position,
+    prefix: str,
+) -> None:
+    """Each partition at the offset the position names; one it does not name, at its start."""
+    unnamed: list[TopicPartition] = []
+    for tp in partitions:
+        offset = position.offsets.get((tp.topic.removeprefix(prefix), tp.partition))
+        if offset is None:
+            unnamed.append(tp)
+        else:
+            consumer.seek(tp, offset)
+    if unnamed:
+        start = datetime.fromtimestamp((position.cutoff_ms or 0) / 1000, UTC)
+        await _seek(consumer, unnamed, start)

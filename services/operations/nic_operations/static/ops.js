@@ -7,6 +7,8 @@ const $ = (id) => document.getElementById(id);
 const MAX_ROWS = 200;
 let source = null;
 let paused = false;
+let lastId = ""; // the SSE id of the last message: a reconnection resumes right after it
+let failedResumes = 0; // reconnections in a row that never became live
 
 function token() {
   const hash = new URLSearchParams(location.hash.slice(1));
@@ -51,9 +53,17 @@ function setState(text, on) {
   pill.className = `pill ${on ? "on" : "off"}`;
 }
 
-async function connect() {
+async function connect(resume = false) {
   if (source) source.close();
   const params = new URLSearchParams({ since: "now" });
+  // new filters start afresh; after a lost connection the stream resumes where it was
+  // (an id it refuses, e.g. after an upgrade, is dropped after a few tries)
+  if (!resume || failedResumes >= 3) {
+    lastId = "";
+    failedResumes = 0;
+  }
+  if (lastId) params.set("last_event_id", lastId);
+  let live = false;
   const type = $("filter-type").value.trim();
   const subject = $("filter-subject").value.trim();
   const call = $("filter-call").value.trim();
@@ -69,15 +79,22 @@ async function connect() {
   }
   source = new EventSource(`/v1/stream?${params}`);
   setState("connecting", false);
-  source.addEventListener("ready", () => setState("live", true));
+  source.addEventListener("ready", (message) => {
+    if (message.lastEventId) lastId = message.lastEventId;
+    live = true;
+    failedResumes = 0;
+    setState("live", true);
+  });
   source.addEventListener("failure", () => setState("broker unavailable", false));
   source.onerror = () => {
     // EventSource reconnects by itself, but the ticket is single-use in spirit: take a new one
     setState("reconnecting", false);
+    if (!live && lastId) failedResumes += 1;
     source.close();
-    setTimeout(connect, 3000);
+    setTimeout(() => connect(true), 3000);
   };
   source.onmessage = (message) => {
+    lastId = message.lastEventId;
     if (paused) return;
     const event = JSON.parse(message.data);
     const row = $("events").insertRow(0);
