@@ -54,6 +54,11 @@ class OperationsSettings(ServiceSettings):
         default=False, description="Let webhooks target plain http:// URLs (tests)."
     )
     webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_ca_file: str | None = Field(
+        default=None,
+        description="PEM file of the CAs webhook targets' certificates are checked against "
+        "(default: the certifi bundle).",
+    )
     webhook_backoff_s: list[float] = Field(
         default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 1800.0, 3600.0, 7200.0],
         description="Wait before attempt 2, 3, ...; the last value repeats.",

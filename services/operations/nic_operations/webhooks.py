@@ -15,6 +15,11 @@ delivery gives up after `webhook_max_attempts`, and a subscription whose attempt
 it; an operator resumes it). Targets resolving to loopback, link-local, private or other
 non-global addresses are refused, at subscription time and again before every attempt,
 unless `allow_private_webhook_targets` is set; redirects are not followed.
+
+The attempt connects to an address that check was made on, not to whatever the name
+resolves to a moment later (DNS rebinding): the request goes to the vetted IP, with the
+original Host header, and for https the original name as TLS SNI and as the name the
+certificate must carry (httpcore's `sni_hostname` request extension).
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ import ipaddress
 import logging
 import secrets
 import socket
+import ssl
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,8 +87,35 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance_s: int =
     )
 
 
-async def check_target(url: str, settings: OperationsSettings) -> None:
-    """Refuse URLs a webhook may not point at; raises UnsafeTarget with the reason."""
+@dataclass(frozen=True)
+class Target:
+    """A checked webhook URL: the addresses the check vetted, and the name to present."""
+
+    url: str
+    scheme: str
+    host: str
+    """The host as in the URL, ASCII (IDNA): SNI and the name the certificate must carry."""
+    netloc: str
+    """The Host header: the host, and the port when the URL gives a non-default one."""
+    addresses: tuple[str, ...]
+
+    def pinned_url(self, address: str) -> httpx.URL:
+        """The URL with its host replaced by one vetted address (IPv6 in brackets)."""
+        return httpx.URL(self.url).copy_with(host=address)
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to, in the resolver's order of preference."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+async def check_target(url: str, settings: OperationsSettings) -> Target:
+    """Refuse URLs a webhook may not point at (UnsafeTarget says why); else the vetted target.
+
+    The caller connects to `Target.addresses` only: resolving the name again at connection
+    time would let a DNS server answer a public address here and a private one there.
+    """
     parts = urlsplit(url)
     if parts.scheme != "https" and not (
         parts.scheme == "http" and settings.allow_http_webhook_targets
@@ -91,25 +125,78 @@ async def check_target(url: str, settings: OperationsSettings) -> None:
         raise UnsafeTarget("the URL needs a host and no user info")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise UnsafeTarget("the URL's port is invalid") from exc
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise UnsafeTarget("the URL's host or port is invalid") from exc
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, port, type=socket.SOCK_STREAM
-        )
-    except OSError as exc:
+        found = await resolve(host, port)
+    except (OSError, UnicodeError) as exc:
         raise UnsafeTarget(f"the host {parts.hostname} does not resolve") from exc
-    if settings.allow_private_webhook_targets:
-        return
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+    if not found:
+        raise UnsafeTarget(f"the host {parts.hostname} does not resolve")
+    for text in found:
+        address = ipaddress.ip_address(text)
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
+        if settings.allow_private_webhook_targets:
+            continue
         if not address.is_global or address.is_multicast:
             raise UnsafeTarget(
                 f"the host {parts.hostname} resolves to {address}, a loopback, link-local, "
                 "private or reserved address"
             )
+    return Target(
+        url=url,
+        scheme=parts.scheme,
+        host=host,
+        netloc=parsed.netloc.decode("ascii"),
+        addresses=tuple(found),
+    )
+
+
+async def post_pinned(
+    client: httpx.AsyncClient, target: Target, *, content: bytes, headers: Mapping[str, str]
+) -> httpx.Response:
+    """POST to the target at its vetted addresses, in order, never resolving its name again.
+
+    The next address is tried only when a connection could not be made (nothing was sent).
+    """
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    failure: httpx.ConnectError | None = None
+    for address in target.addresses:
+        request = client.build_request(
+            "POST",
+            target.pinned_url(address),
+            content=content,
+            headers={**headers, "host": target.netloc},
+            extensions=extensions,
+        )
+        try:
+            return await client.send(request, follow_redirects=False)
+        except httpx.ConnectError as exc:
+            failure = exc
+    assert failure is not None  # check_target never gives a target without addresses
+    raise failure
+
+
+def webhook_client(settings: OperationsSettings) -> httpx.AsyncClient:
+    """The worker's HTTP client.
+
+    No connection is kept for reuse: connections are pooled by address, and one whose
+    certificate was checked for one name must not carry a request for another name that
+    resolves to the same address.
+    """
+    verify: ssl.SSLContext | bool = True
+    if settings.webhook_ca_file:
+        verify = ssl.create_default_context(cafile=settings.webhook_ca_file)
+    return httpx.AsyncClient(
+        timeout=settings.webhook_timeout_s,
+        follow_redirects=False,
+        verify=verify,
+        limits=httpx.Limits(max_keepalive_connections=0),
+        headers={"User-Agent": "nic-operations-webhooks/1"},
+    )
 
 
 def _call_of(event: CloudEvent) -> str | None:
@@ -163,11 +250,7 @@ class DeliveryWorker:
         self.settings = settings
         self.outcomes = outcomes
         self._wake = asyncio.Event()
-        self._client = httpx.AsyncClient(
-            timeout=settings.webhook_timeout_s,
-            follow_redirects=False,
-            headers={"User-Agent": "nic-operations-webhooks/1"},
-        )
+        self._client = webhook_client(settings)
 
     def wake(self) -> None:
         self._wake.set()
@@ -230,9 +313,10 @@ class DeliveryWorker:
         error: str | None = None
         started = time.perf_counter()
         try:
-            await check_target(row.url, self.settings)
-            response = await self._client.post(
-                row.url,
+            target = await check_target(row.url, self.settings)
+            response = await post_pinned(
+                self._client,
+                target,
                 content=body,
                 headers={
                     "content-type": "application/json",
@@ -244,7 +328,7 @@ class DeliveryWorker:
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
-        except (httpx.HTTPError, UnsafeTarget) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, UnsafeTarget) as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
         elapsed_ms = int((time.perf_counter() - started) * 1000)
         await self._record(row, status_code, error, elapsed_ms)
