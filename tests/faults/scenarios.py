@@ -30,19 +30,22 @@ async def kill_eligibility_during_backlog(
     platform: Platform, *, size: int, kills: int, rng: random.Random
 ) -> dict[str, Any]:
     """A backlog of `size` submissions; eligibility is SIGKILLed at random points while it
-    works through it, restarted, killed again (`kills` times), then left to finish."""
+    works through it, restarted, killed again (`kills` times), then left to finish. The
+    kills are spread over the backlog: each comes after a random share of an even slice of
+    it has been decided, and then a random moment later (mid-transaction, mid-commit...)."""
     eligibility = platform.eligibility[0]
     await _start(platform.registry, platform.intake)
     await platform.seed()
     ids = await platform.submit_many(size)  # eligibility is down: a backlog on the topic
     killed_at: list[int] = []
+    slice_size = max(size // (kills + 1), 1)
     for _ in range(kills):
         before = await platform.decided()
         if before >= size:
             break
         await eligibility.start(timeout_s=60)
-        # kill once it is working (a decision more than before), a random moment later
-        await _until(lambda b=before: _more_than(platform, b), timeout_s=60)
+        target = min(before + rng.randint(1, slice_size), size - 1)
+        await _until(lambda t=target: _more_than(platform, t - 1), timeout_s=60 + slice_size / 5)
         await asyncio.sleep(rng.uniform(0.0, 0.6))
         eligibility.kill()
         killed_at.append(await platform.decided())
