@@ -2,25 +2,59 @@
 same key with another body is refused (409).
 
 Used inside the request's transaction: `lookup` first (before any other check, so a retry
-after a deadline still gets its original success), then the work, then `remember`. Keys are
-scoped to the caller and the route, so two clients cannot collide.
+after a deadline still gets its original success), then the work, then `remember`, and
+`replay` for a stored answer. Keys are scoped to the caller and the route, so two clients
+cannot collide. A route that needs nothing special takes `Idempotent` (a dependency that
+reads the header and documents it) and wraps its work in `Idempotent.run`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, Header, Request, Response
+from fastapi.encoders import jsonable_encoder
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from nic_shared.auth import CurrentPrincipal
+from nic_shared.db import SessionDep
 from nic_shared.messaging_tables import MessagingTables
-from nic_shared.problems import BadRequest, Conflict
+from nic_shared.problems import BadRequest, Conflict, problem_doc, register_titles
 
 MAX_KEY_LENGTH = 200
+
+register_titles(
+    {
+        "invalid-idempotency-key": ("Ugyldig Idempotency-Key", "Invalid Idempotency-Key"),
+        "idempotency-key-reused": (
+            "Idempotency-Key er brukt med et annet innhold",
+            "The Idempotency-Key was used with another body",
+        ),
+    }
+)
+
+KEY_DESCRIPTION = (
+    f"Optional; 1-{MAX_KEY_LENGTH} printable characters, chosen by the client per intended "
+    "effect. A retry with the same key and body replays the first answer (status, body, "
+    "Location and ETag) without doing it again; the same key with another body is 409 "
+    "`idempotency-key-reused`; a malformed key is 400 `invalid-idempotency-key`. Keys are "
+    "scoped to the caller and the route."
+)
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: problem_doc("Malformed Idempotency-Key (or another malformed header or cursor)"),
+    409: problem_doc("The Idempotency-Key was used with another body, or the state forbids it"),
+}
+"""The answers an idempotent route adds; spread them before the route's own 409 entry."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,6 +124,80 @@ async def remember(
     )
 
 
+def replay(stored: StoredResponse) -> Response:
+    """The stored answer exactly as it was first sent: status, JSON body, headers."""
+    return Response(
+        json.dumps(stored.body),
+        status_code=stored.status_code,
+        media_type="application/json",
+        headers=stored.headers,
+    )
+
+
 def _table(session: AsyncSession) -> Any:
     tables: MessagingTables = session.info["messaging"]
     return tables.idempotency
+
+
+class Idempotency:
+    """One request's Idempotency-Key, with the caller and the route it is scoped to."""
+
+    def __init__(
+        self, session: AsyncSession, request: Request, subject: str, key: str | None
+    ) -> None:
+        self.session = session
+        self.key = key
+        route = request.scope.get("route")
+        template = getattr(route, "path", request.url.path)
+        self.scope = f"{subject}:{request.method} {template}"
+        self.path_params = dict(request.path_params)
+
+    async def run(
+        self,
+        work: Callable[[], Awaitable[T]],
+        *,
+        body: Any,
+        response: Response,
+        status_code: int = 201,
+    ) -> T | Response:
+        """Without a key, `work()`. With one: the stored answer when the key is known (409
+        when `body` differs), else `work()` and its answer remembered in this transaction.
+        `body` is the request body as JSON data; the path parameters count as part of it."""
+        if self.key is None:
+            return await work()
+        body_hash = request_hash({"path": self.path_params, "body": body})
+        stored = await lookup(self.session, scope=self.scope, key=self.key, body_hash=body_hash)
+        if stored is not None:
+            return replay(stored)
+        result = await work()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        try:
+            await remember(
+                self.session,
+                scope=self.scope,
+                key=self.key,
+                body_hash=body_hash,
+                status_code=response.status_code or status_code,
+                body=jsonable_encoder(result),
+                headers=headers,
+            )
+        except IntegrityError as exc:  # the same key raced in another request; it won
+            raise Conflict(
+                "a request with this Idempotency-Key is being processed; retry",
+                slug="concurrent-change",
+                headers={"Retry-After": "1"},
+            ) from exc
+        return result
+
+
+async def _idempotency(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[str | None, Header(description=KEY_DESCRIPTION)] = None,
+) -> Idempotency:
+    return Idempotency(session, request, principal.subject, idempotency_key)
+
+
+Idempotent = Annotated[Idempotency, Depends(_idempotency)]
+"""A route parameter: the request's Idempotency-Key (optional), documented in the OpenAPI."""

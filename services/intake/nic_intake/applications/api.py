@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Header, Response
 from nic_intake.access import readable
 from nic_intake.applications import service
 from nic_intake.applications.schemas import ApplicationCreate, ApplicationOut, DraftContent
-from nic_intake.replay import replay
 from nic_shared import idempotency, problems
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import etag
+from nic_shared.idempotency import replay
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
 Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]

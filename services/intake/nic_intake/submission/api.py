@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_intake.access import readable
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.models import Call
-from nic_intake.replay import replay
 from nic_intake.submission import receipts, service
 from nic_intake.submission.schemas import (
     ReceiptOut,
@@ -26,6 +25,7 @@ from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import Version
+from nic_shared.idempotency import replay
 from nic_shared.problems import BadRequest, Conflict
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
