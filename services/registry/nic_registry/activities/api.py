@@ -16,6 +16,8 @@ from nic_registry.paging import Cursor, Limit, after, next_cursor
 from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/v1/clusters/{cluster_id}/activities", tags=["activities"])
 
@@ -28,7 +30,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=201, summary="Register an activity", responses=ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ActivityOut,
+    summary="Register an activity",
+    responses={**ERRORS, **IDEMPOTENT_RESPONSES},
+)
 async def register_activity(
     cluster_id: UUID,
     body: ActivityCreate,
@@ -36,12 +44,17 @@ async def register_activity(
     clock: ClockDep,
     who: ClusterWriter,
     response: Response,
-) -> ActivityOut:
+    once: Idempotent,
+) -> ActivityOut | Response:
     ensure_cluster(who, cluster_id, write=True)
-    await exists(session, cluster_id)
-    row = await service.create(session, cluster_id, body, clock())
-    response.headers["Location"] = f"/v1/clusters/{cluster_id}/activities/{row.id}"
-    return service.to_out(row)
+
+    async def work() -> ActivityOut:
+        await exists(session, cluster_id)
+        row = await service.create(session, cluster_id, body, clock())
+        response.headers["Location"] = f"/v1/clusters/{cluster_id}/activities/{row.id}"
+        return service.to_out(row)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get("", summary="The activity log, oldest first", responses=ERRORS)

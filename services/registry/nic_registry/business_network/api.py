@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,8 @@ from nic_registry.problems import period_rules
 from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 from nic_shared.problems import NotFound
 
 router = APIRouter(tags=["business network"])
@@ -86,27 +88,41 @@ def _check(key: str, name: str, periods: list[Period]) -> None:
 @router.post(
     "/v1/organisations/{key}/business-network-periods",
     status_code=201,
+    response_model=CustomerPeriodOut,
     summary="Make an organisation an active business-network customer for a period",
-    responses=ERRORS,
+    responses={
+        **ERRORS,
+        **IDEMPOTENT_RESPONSES,
+        409: {"description": "Overlaps a period it holds, or Idempotency-Key reused", **_P},
+    },
 )
 async def add_customer_period(
-    key: str, body: CustomerPeriodIn, session: SessionDep, clock: ClockDep, _who: Officer
-) -> CustomerPeriodOut:
-    org = await organisations.get(session, organisations.parse_key(key))
-    with period_rules():
-        period = Period(body.valid_from, body.valid_to)
-    held = await _periods(session, org.key)
-    _check(org.key, org.name, [*(Period(p.valid_from, p.valid_to) for p in held), period])
-    row = BusinessNetworkPeriod(
-        id=uuid.uuid4(),
-        organisation_key=org.key,
-        valid_from=period.valid_from,
-        valid_to=period.valid_to,
-        created_at=clock(),
-    )
-    session.add(row)
-    await session.flush()
-    return _out(row)
+    key: str,
+    body: CustomerPeriodIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    once: Idempotent,
+) -> CustomerPeriodOut | Response:
+    async def work() -> CustomerPeriodOut:
+        org = await organisations.get(session, organisations.parse_key(key))
+        with period_rules():
+            period = Period(body.valid_from, body.valid_to)
+        held = await _periods(session, org.key)
+        _check(org.key, org.name, [*(Period(p.valid_from, p.valid_to) for p in held), period])
+        row = BusinessNetworkPeriod(
+            id=uuid.uuid4(),
+            organisation_key=org.key,
+            valid_from=period.valid_from,
+            valid_to=period.valid_to,
+            created_at=clock(),
+        )
+        session.add(row)
+        await session.flush()
+        return _out(row)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.patch(

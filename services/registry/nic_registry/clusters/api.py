@@ -28,6 +28,8 @@ from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import etag, require_if_match
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/v1/clusters", tags=["clusters"])
 
@@ -43,6 +45,12 @@ _HISTORY_ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Overlaps a period the cluster holds", **_P},
     412: {"description": "If-Match is stale", **_P},
 }
+_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, **IDEMPOTENT_RESPONSES}
+_ADD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_HISTORY_ERRORS,
+    **IDEMPOTENT_RESPONSES,
+    409: {"description": "Overlaps a period the cluster holds, or Idempotency-Key reused", **_P},
+}
 IfMatch = Annotated[str | None, Header(description="The cluster's ETag.")]
 
 
@@ -51,13 +59,27 @@ def _answer(record: ClusterRecord, response: Response, as_of: date) -> ClusterOu
     return service.to_out(record, as_of)
 
 
-@router.post("", status_code=201, summary="Register a cluster", responses=ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClusterOut,
+    summary="Register a cluster",
+    responses=_CREATE_ERRORS,
+)
 async def create_cluster(
-    body: ClusterCreate, session: SessionDep, clock: ClockDep, _who: Officer, response: Response
-) -> ClusterOut:
-    record = await service.create(session, body, clock())
-    response.headers["Location"] = f"/v1/clusters/{record.cluster.id}"
-    return _answer(record, response, oslo_today(clock()))
+    body: ClusterCreate,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    once: Idempotent,
+) -> ClusterOut | Response:
+    async def work() -> ClusterOut:
+        record = await service.create(session, body, clock())
+        response.headers["Location"] = f"/v1/clusters/{record.cluster.id}"
+        return _answer(record, response, oslo_today(clock()))
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get("", summary="Clusters, oldest registration first", responses=ERRORS)
@@ -122,8 +144,9 @@ async def _for_change(session: SessionDep, cluster_id: UUID, if_match: str | Non
 @router.post(
     "/{cluster_id}/levels",
     status_code=201,
+    response_model=ClusterOut,
     summary="Add a programme level period",
-    responses=_HISTORY_ERRORS,
+    responses=_ADD_ERRORS,
 )
 async def add_level(
     cluster_id: UUID,
@@ -132,25 +155,30 @@ async def add_level(
     clock: ClockDep,
     _who: Officer,
     response: Response,
+    once: Idempotent,
     if_match: IfMatch = None,
-) -> ClusterOut:
-    record = await _for_change(session, cluster_id, if_match)
-    await service.add_level(
-        session,
-        record,
-        level=body.level,
-        valid_from=body.valid_from,
-        valid_to=body.valid_to,
-        now=clock(),
-    )
-    return _answer(record, response, oslo_today(clock()))
+) -> ClusterOut | Response:
+    async def work() -> ClusterOut:
+        record = await _for_change(session, cluster_id, if_match)
+        await service.add_level(
+            session,
+            record,
+            level=body.level,
+            valid_from=body.valid_from,
+            valid_to=body.valid_to,
+            now=clock(),
+        )
+        return _answer(record, response, oslo_today(clock()))
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.post(
     "/{cluster_id}/nce",
     status_code=201,
+    response_model=ClusterOut,
     summary="Add an NCE brand period",
-    responses=_HISTORY_ERRORS,
+    responses=_ADD_ERRORS,
 )
 async def add_nce(
     cluster_id: UUID,
@@ -159,18 +187,23 @@ async def add_nce(
     clock: ClockDep,
     _who: Officer,
     response: Response,
+    once: Idempotent,
     if_match: IfMatch = None,
-) -> ClusterOut:
-    record = await _for_change(session, cluster_id, if_match)
-    await service.add_nce(session, record, body.valid_from, body.valid_to, clock())
-    return _answer(record, response, oslo_today(clock()))
+) -> ClusterOut | Response:
+    async def work() -> ClusterOut:
+        record = await _for_change(session, cluster_id, if_match)
+        await service.add_nce(session, record, body.valid_from, body.valid_to, clock())
+        return _answer(record, response, oslo_today(clock()))
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.post(
     "/{cluster_id}/mature",
     status_code=201,
+    response_model=ClusterOut,
     summary="Qualify (or renew) as a mature cluster for one year",
-    responses=_HISTORY_ERRORS,
+    responses=_ADD_ERRORS,
 )
 async def add_mature(
     cluster_id: UUID,
@@ -179,18 +212,23 @@ async def add_mature(
     clock: ClockDep,
     _who: Officer,
     response: Response,
+    once: Idempotent,
     if_match: IfMatch = None,
-) -> ClusterOut:
-    record = await _for_change(session, cluster_id, if_match)
-    await service.add_mature(session, record, body.valid_from, clock())
-    return _answer(record, response, oslo_today(clock()))
+) -> ClusterOut | Response:
+    async def work() -> ClusterOut:
+        record = await _for_change(session, cluster_id, if_match)
+        await service.add_mature(session, record, body.valid_from, clock())
+        return _answer(record, response, oslo_today(clock()))
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.post(
     "/{cluster_id}/esca-labels",
     status_code=201,
+    response_model=ClusterOut,
     summary="Record an ESCA label",
-    responses=_HISTORY_ERRORS,
+    responses=_ADD_ERRORS,
 )
 async def add_esca_label(
     cluster_id: UUID,
@@ -199,11 +237,15 @@ async def add_esca_label(
     clock: ClockDep,
     _who: Officer,
     response: Response,
+    once: Idempotent,
     if_match: IfMatch = None,
-) -> ClusterOut:
-    record = await _for_change(session, cluster_id, if_match)
-    await service.add_esca(session, record, body, clock())
-    return _answer(record, response, oslo_today(clock()))
+) -> ClusterOut | Response:
+    async def work() -> ClusterOut:
+        record = await _for_change(session, cluster_id, if_match)
+        await service.add_esca(session, record, body, clock())
+        return _answer(record, response, oslo_today(clock()))
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.patch(

@@ -25,6 +25,8 @@ from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import etag, require_if_match
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 from nic_shared.problems import PayloadTooLarge, UnsupportedMediaType
 
 router = APIRouter(prefix="/v1/clusters/{cluster_id}/members", tags=["members"])
@@ -65,8 +67,13 @@ async def list_members(
 @router.post(
     "",
     status_code=201,
+    response_model=MembershipOut,
     summary="Add a member",
-    responses={**ERRORS, 409: {"description": "Overlaps a membership it holds", **_P}},
+    responses={
+        **ERRORS,
+        **IDEMPOTENT_RESPONSES,
+        409: {"description": "Overlaps a membership it holds, or Idempotency-Key reused", **_P},
+    },
 )
 async def add_member(
     cluster_id: UUID,
@@ -75,13 +82,18 @@ async def add_member(
     clock: ClockDep,
     who: ClusterWriter,
     response: Response,
-) -> MembershipOut:
+    once: Idempotent,
+) -> MembershipOut | Response:
     ensure_cluster(who, cluster_id, write=True)
-    await exists(session, cluster_id)
-    row, organisation = await service.create(session, cluster_id, body, clock())
-    response.headers["Location"] = f"/v1/clusters/{cluster_id}/members/{row.id}"
-    response.headers["ETag"] = etag(row.version)
-    return service.to_out(row, organisation.name)
+
+    async def work() -> MembershipOut:
+        await exists(session, cluster_id)
+        row, organisation = await service.create(session, cluster_id, body, clock())
+        response.headers["Location"] = f"/v1/clusters/{cluster_id}/members/{row.id}"
+        response.headers["ETag"] = etag(row.version)
+        return service.to_out(row, organisation.name)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get(

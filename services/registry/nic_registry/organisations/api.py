@@ -27,6 +27,8 @@ from nic_shared.auth import Principal, Role, authenticate
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import etag, require_if_match
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 from nic_shared.problems import NotFound
 
 router = APIRouter(tags=["organisations"])
@@ -70,8 +72,13 @@ async def list_organisation_forms(_who: Anyone) -> list[OrgFormOut]:
 @router.post(
     "/v1/organisations",
     status_code=201,
+    response_model=OrganisationOut,
     summary="Register an organisation by hand",
-    responses={**ERRORS, 409: {"description": "Already registered", **_P}},
+    responses={
+        **ERRORS,
+        **IDEMPOTENT_RESPONSES,
+        409: {"description": "Already registered, or Idempotency-Key reused", **_P},
+    },
 )
 async def create_organisation(
     body: OrganisationCreate,
@@ -80,10 +87,14 @@ async def create_organisation(
     _who: ClusterWriter,
     settings: Settings,
     response: Response,
-) -> OrganisationOut:
-    row = await service.create(session, body, clock())
-    response.headers["Location"] = f"/v1/organisations/{row.key}"
-    return _answer(row, response, settings)
+    once: Idempotent,
+) -> OrganisationOut | Response:
+    async def work() -> OrganisationOut:
+        row = await service.create(session, body, clock())
+        response.headers["Location"] = f"/v1/organisations/{row.key}"
+        return _answer(row, response, settings)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get("/v1/organisations", summary="Organisations by key", responses=ERRORS)
