@@ -11,17 +11,33 @@ from nic_scoring.panels import assignments, schemas, service
 from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/v1/panels", tags=["panels"], responses=SCORING_CONFLICTS)
 
 
-@router.post("", status_code=201, response_model=schemas.PanelOut, summary="Create a call's panel")
+@router.post(
+    "",
+    status_code=201,
+    response_model=schemas.PanelOut,
+    summary="Create a call's panel",
+    responses=IDEMPOTENT_RESPONSES,
+)
 async def create_panel(
-    body: schemas.PanelIn, session: SessionDep, clock: ClockDep, who: Officer, response: Response
-) -> schemas.PanelOut:
-    panel = await service.create_panel(session, who, body, clock())
-    response.headers["Location"] = f"/v1/panels/{panel.id}"
-    return await service.panel_out(session, panel)
+    body: schemas.PanelIn,
+    session: SessionDep,
+    clock: ClockDep,
+    who: Officer,
+    response: Response,
+    once: Idempotent,
+) -> schemas.PanelOut | Response:
+    async def work() -> schemas.PanelOut:
+        panel = await service.create_panel(session, who, body, clock())
+        response.headers["Location"] = f"/v1/panels/{panel.id}"
+        return await service.panel_out(session, panel)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get("/{panel_id}", response_model=schemas.PanelOut, summary="A panel")
@@ -34,12 +50,22 @@ async def get_panel(panel_id: UUID, session: SessionDep, _who: Officer) -> schem
     status_code=201,
     response_model=schemas.MemberOut,
     summary="Add a member with their affiliations (organisations and clusters)",
+    responses=IDEMPOTENT_RESPONSES,
 )
 async def add_panel_member(
-    panel_id: UUID, body: schemas.MemberIn, session: SessionDep, clock: ClockDep, _who: Officer
-) -> schemas.MemberOut:
-    panel = await service.get_panel(session, panel_id)
-    return await service.add_member(session, panel, body, clock())
+    panel_id: UUID,
+    body: schemas.MemberIn,
+    session: SessionDep,
+    clock: ClockDep,
+    _who: Officer,
+    response: Response,
+    once: Idempotent,
+) -> schemas.MemberOut | Response:
+    async def work() -> schemas.MemberOut:
+        panel = await service.get_panel(session, panel_id)
+        return await service.add_member(session, panel, body, clock())
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get(
@@ -70,6 +96,7 @@ async def auto_assign_reviewers(
     status_code=201,
     response_model=schemas.AssignmentOut,
     summary="Assign a reviewer by hand (refused when conflicted)",
+    responses=IDEMPOTENT_RESPONSES,
 )
 async def assign_reviewer(
     panel_id: UUID,
@@ -77,9 +104,14 @@ async def assign_reviewer(
     session: SessionDep,
     clock: ClockDep,
     who: Officer,
-) -> schemas.AssignmentOut:
-    panel = await service.get_panel(session, panel_id)
-    return await assignments.assign(session, panel, body, who.subject, clock())
+    response: Response,
+    once: Idempotent,
+) -> schemas.AssignmentOut | Response:
+    async def work() -> schemas.AssignmentOut:
+        panel = await service.get_panel(session, panel_id)
+        return await assignments.assign(session, panel, body, who.subject, clock())
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get(

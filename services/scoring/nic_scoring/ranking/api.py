@@ -15,6 +15,8 @@ from nic_scoring.ranking.xlsx import to_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import Version
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/v1/calls/{call_id}", tags=["ranking"], responses=SCORING_CONFLICTS)
 
@@ -35,7 +37,10 @@ async def preview_ranking(call_id: UUID, session: SessionDep, _who: Officer) -> 
     response_model=schemas.RankingOut,
     status_code=201,
     summary="Publish the ranking: a new version when the inputs changed, else the latest",
-    responses={200: {"description": "The inputs are unchanged: the latest version"}},
+    responses={
+        200: {"description": "The inputs are unchanged: the latest version"},
+        **IDEMPOTENT_RESPONSES,
+    },
 )
 async def publish_ranking(
     call_id: UUID,
@@ -44,12 +49,16 @@ async def publish_ranking(
     clock: ClockDep,
     who: Officer,
     response: Response,
-) -> schemas.RankingOut:
-    row, new = await service.publish(session, who, call_id, body.allow_unscored, clock())
-    if not new:
-        response.status_code = 200
-    response.headers["Location"] = f"/v1/calls/{call_id}/rankings/{row.version}"
-    return await service.ranking_out(session, row)
+    once: Idempotent,
+) -> schemas.RankingOut | Response:
+    async def work() -> schemas.RankingOut:
+        row, new = await service.publish(session, who, call_id, body.allow_unscored, clock())
+        if not new:
+            response.status_code = 200
+        response.headers["Location"] = f"/v1/calls/{call_id}/rankings/{row.version}"
+        return await service.ranking_out(session, row)
+
+    return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
 @router.get("/rankings/latest", response_model=schemas.RankingOut, summary="The latest version")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from nic_scoring import models
@@ -20,6 +20,8 @@ from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_scoring.reviews import results, schemas, service
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
+from nic_shared.idempotency import Idempotent
 from nic_shared.problems import Conflict, NotFound
 
 router = APIRouter(prefix="/v1", tags=["reviews"], responses=SCORING_CONFLICTS)
@@ -87,6 +89,7 @@ async def save_review_draft(
     "/applications/{application_id}/reviews/mine/submit",
     response_model=schemas.ReviewOut,
     summary="Submit the review (the draft, or the marks sent here)",
+    responses=IDEMPOTENT_RESPONSES,
 )
 async def submit_review(
     application_id: UUID,
@@ -94,10 +97,17 @@ async def submit_review(
     session: SessionDep,
     clock: ClockDep,
     who: PanelOrOfficer,
-) -> schemas.ReviewOut:
-    mine = await service.assigned(session, who, application_id, lock=True)
-    review = await service.submit(session, mine, body.marks, body.comment, clock())
-    return service.review_out(mine.scheme, review)
+    response: Response,
+    once: Idempotent,
+) -> schemas.ReviewOut | Response:
+    async def work() -> schemas.ReviewOut:
+        mine = await service.assigned(session, who, application_id, lock=True)
+        review = await service.submit(session, mine, body.marks, body.comment, clock())
+        return service.review_out(mine.scheme, review)
+
+    return await once.run(
+        work, body=body.model_dump(mode="json"), response=response, status_code=200
+    )
 
 
 @router.get(
