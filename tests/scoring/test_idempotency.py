@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy import table as table_clause
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.scoring.conftest import OFFICER, Scoring
+from tests.scoring.conftest import OFFICER, Scoring, marks, member_auth
 from tests.support.services import auth
 
 OTHER_OFFICER = auth("programme_officer", subject="officer-2")
@@ -126,3 +126,47 @@ async def test_keys_are_per_caller_another_officer_gets_their_own_member(scoring
     assert (mine.status_code, theirs.status_code) == (201, 201), theirs.text
     assert mine.json()["member_id"] != theirs.json()["member_id"]
     assert await count(scoring, "panel_members") == 2
+
+
+async def test_a_ranking_retry_with_the_same_key_replays_it_even_after_inputs_changed(
+    scoring: Scoring,
+):
+    """The retry is the same request: it gets the version it made, not a new one."""
+    call = await scoring.call(budget=600_000)
+    panel = await scoring.panel(call, n=1)
+    member = await scoring.member(panel)
+    first_app = await scoring.scored(call, (6, 6, 6, 6), panel, member)
+    await scoring.scored(call, (5, 5, 5, 5), panel, member, title="Nummer to")
+    url = f"/v1/calls/{call}/rankings"
+    first = await scoring.client.post(url, json={}, headers=keyed(OFFICER, "rank-1"))
+    assert (first.status_code, first.json()["version"]) == (201, 1)
+
+    await scoring.withdraw(call, first_app)  # the inputs change
+    retry = await scoring.client.post(url, json={}, headers=keyed(OFFICER, "rank-1"))
+    assert (retry.status_code, retry.json()) == (201, first.json())
+    assert len(await scoring.events("no.nic.ranking.published.v1")) == 1
+
+    fresh = await scoring.client.post(url, json={}, headers=keyed(OFFICER, "rank-2"))
+    assert (fresh.status_code, fresh.json()["version"]) == (201, 2)
+
+
+async def test_a_review_submission_retry_with_the_same_key_replays_the_first_answer(
+    scoring: Scoring,
+):
+    call = await scoring.call()
+    panel = await scoring.panel(call, n=1)
+    member = await scoring.member(panel)
+    application = await scoring.eligible(call)
+    assert (await scoring.assign(panel, application, member)).status_code == 201
+    path = f"/v1/applications/{application}/reviews/mine/submit"
+    headers = keyed(member_auth(member), "review-1")
+    body = {"marks": marks(6, 5, 4, 7)}
+    first = await scoring.client.post(path, json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    retry = await scoring.client.post(path, json=body, headers=headers)
+    assert (retry.status_code, retry.json()) == (200, first.json())
+    assert await count(scoring, "reviews") == 1
+
+    other = await scoring.client.post(path, json={"marks": marks(1, 1, 1, 1)}, headers=headers)
+    assert other.status_code == 409
+    assert other.json()["type"] == "urn:nic:problem:idempotency-key-reused"
