@@ -110,18 +110,27 @@ async def remember(
     body: Any,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Store the response in the same transaction as the effect it describes."""
-    await session.execute(
-        insert(_table(session)).values(
-            scope=scope,
-            key=key,
-            request_hash=body_hash,
-            status_code=status_code,
-            response_body=json.dumps(body, default=str),
-            response_headers=json.dumps(headers or {}),
-            created_at=datetime.now(UTC),
+    """Store the response in the same transaction as the effect it describes. When the same
+    key raced in through another request, that one won: 409 with Retry-After, and the
+    caller's transaction (the effect) rolls back."""
+    try:
+        await session.execute(
+            insert(_table(session)).values(
+                scope=scope,
+                key=key,
+                request_hash=body_hash,
+                status_code=status_code,
+                response_body=json.dumps(body, default=str),
+                response_headers=json.dumps(headers or {}),
+                created_at=datetime.now(UTC),
+            )
         )
-    )
+    except IntegrityError as exc:
+        raise Conflict(
+            "a request with this Idempotency-Key is being processed; retry",
+            slug="concurrent-change",
+            headers={"Retry-After": "1"},
+        ) from exc
 
 
 def replay(stored: StoredResponse) -> Response:
@@ -171,22 +180,15 @@ class Idempotency:
             return replay(stored)
         result = await work()
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        try:
-            await remember(
-                self.session,
-                scope=self.scope,
-                key=self.key,
-                body_hash=body_hash,
-                status_code=response.status_code or status_code,
-                body=jsonable_encoder(result),
-                headers=headers,
-            )
-        except IntegrityError as exc:  # the same key raced in another request; it won
-            raise Conflict(
-                "a request with this Idempotency-Key is being processed; retry",
-                slug="concurrent-change",
-                headers={"Retry-After": "1"},
-            ) from exc
+        await remember(
+            self.session,
+            scope=self.scope,
+            key=self.key,
+            body_hash=body_hash,
+            status_code=response.status_code or status_code,
+            body=jsonable_encoder(result),
+            headers=headers,
+        )
         return result
 
 

@@ -230,18 +230,9 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        slug = {
-            400: "bad-request",
-            401: "unauthorized",
-            403: "forbidden",
-            404: "not-found",
-            405: "method-not-allowed",
-            409: "conflict",
-            412: "precondition-failed",
-            413: "payload-too-large",
-            415: "unsupported-media-type",
-            503: "service-unavailable",
-        }.get(exc.status_code, "bad-request" if exc.status_code < 500 else "internal-error")
+        slug = _BY_STATUS.get(
+            exc.status_code, "bad-request" if exc.status_code < 500 else "internal-error"
+        )
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
             request, exc.status_code, slug, detail=detail, headers=getattr(exc, "headers", None)

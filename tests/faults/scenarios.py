@@ -16,6 +16,7 @@ from typing import Any
 
 from nic_shared.events.intake import ApplicationSubmitted
 from tests.faults.platform import Platform
+from tests.shared.harness import wait_until
 from tests.support.broker import Broker
 from tests.support.processes import ROOT, ServiceProcess
 
@@ -45,7 +46,9 @@ async def kill_eligibility_during_backlog(
             break
         await eligibility.start(timeout_s=60)
         target = min(before + rng.randint(1, slice_size), size - 1)
-        await _until(lambda t=target: _more_than(platform, t - 1), timeout_s=60 + slice_size / 5)
+        await wait_until(
+            lambda t=target: _more_than(platform, t - 1), timeout_s=60 + slice_size / 5
+        )
         await asyncio.sleep(rng.uniform(0.0, 0.6))
         eligibility.kill()
         killed_at.append(await platform.decided())
@@ -64,10 +67,10 @@ async def second_consumer_takes_over(platform: Platform, *, size: int) -> dict[s
     await platform.seed()
     ids = await platform.submit_many(size)
     await first.start(timeout_s=60)
-    await _until(lambda: _more_than(platform, size // 5), timeout_s=60)
+    await wait_until(lambda: _more_than(platform, size // 5), timeout_s=60)
     await second.start(timeout_s=60)
     at_join = await platform.decided()
-    await _until(lambda: _more_than(platform, at_join + size // 5), timeout_s=60)
+    await wait_until(lambda: _more_than(platform, at_join + size // 5), timeout_s=60)
     await first.stop()
     at_stop = await platform.decided()
     await platform.wait_decided(size, timeout_s=60 + size / 5)
@@ -111,7 +114,7 @@ async def broker_restarted_during_burst(
             await asyncio.sleep(0.01)
 
     task = asyncio.create_task(burst())
-    await _until(lambda: _true(len(accepted) >= size // 3), timeout_s=60)
+    await wait_until(lambda: _true(len(accepted) >= size // 3), timeout_s=60)
     broker.stop()
     during = len(accepted)
     await asyncio.sleep(down_s)  # intake keeps accepting: the outbox holds the events
@@ -164,16 +167,6 @@ async def _more_than(platform: Platform, count: int) -> bool:
 
 async def _true(value: bool) -> bool:
     return value
-
-
-async def _until(predicate: Any, *, timeout_s: float) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout_s
-    while loop.time() < end:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"condition not met in {timeout_s}s")
 
 
 def tail(path: Path, lines: int = 30) -> str:

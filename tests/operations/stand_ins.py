@@ -40,6 +40,9 @@ from nic_shared.settings import ServiceSettings
 from tests.support.services import RunningService, serve, service_settings
 
 ORG = "974760673"
+SUBMITTED = ApplicationSubmitted.TYPE
+PIPELINE = [SUBMITTED, EligibilityAssessed.TYPE, PanelScored.TYPE, FundingRecommended.TYPE]
+"""One application's events, in the order the stand-in platform publishes them."""
 
 
 class StandInSettings(ServiceSettings):

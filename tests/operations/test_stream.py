@@ -15,17 +15,9 @@ import pytest
 from nic_operations.stream import Position, _release
 from nic_shared.events import TOPICS
 from tests.operations.sse import sse
-from tests.operations.stand_ins import platform
+from tests.operations.stand_ins import PIPELINE, SUBMITTED, platform
 from tests.support.processes import ROOT
 from tests.support.services import auth, service_settings
-
-SUBMITTED = "no.nic.application.submitted.v1"
-PIPELINE = [
-    SUBMITTED,
-    "no.nic.eligibility.assessed.v1",
-    "no.nic.panel.scored.v1",
-    "no.nic.funding.recommended.v1",
-]
 
 
 async def test_an_applications_events_arrive_in_order_and_another_subjects_stream_shows_none(

@@ -7,17 +7,10 @@ import uuid
 from typing import Any
 
 from tests.operations.sse import SseReader, sse
-from tests.operations.stand_ins import Platform, platform
+from tests.operations.stand_ins import PIPELINE, Platform, platform
 from tests.operations.waiting import eventually
 from tests.support.services import auth
 
-SUBMITTED = "no.nic.application.submitted.v1"
-PIPELINE = [
-    SUBMITTED,
-    "no.nic.eligibility.assessed.v1",
-    "no.nic.panel.scored.v1",
-    "no.nic.funding.recommended.v1",
-]
 OPS = auth("operations")
 
 

@@ -160,4 +160,4 @@ async def wait_until(predicate: Any, timeout_s: float = 15.0) -> None:
         if await predicate():
             return
         await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
+    raise AssertionError(f"condition not met in {timeout_s}s")

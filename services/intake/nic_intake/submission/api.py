@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Response
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import readable
@@ -26,7 +25,7 @@ from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import Version
 from nic_shared.idempotency import replay
-from nic_shared.problems import BadRequest, Conflict
+from nic_shared.problems import BadRequest
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
 Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]
@@ -76,22 +75,15 @@ async def submit_application(
         session, principal=principal, application_id=application_id, body=body, now=now
     )
     headers = {"Location": f"/v1/applications/{application_id}/receipts/{receipt.version}"}
-    try:
-        await idempotency.remember(
-            session,
-            scope=scope,
-            key=idempotency_key,
-            body_hash=body_hash,
-            status_code=201,
-            body=receipt.model_dump(mode="json"),
-            headers=headers,
-        )
-    except IntegrityError as exc:  # the same key raced in another request; it won
-        raise Conflict(
-            "a request with this Idempotency-Key is being processed; retry",
-            slug="concurrent-change",
-            headers={"Retry-After": "1"},
-        ) from exc
+    await idempotency.remember(
+        session,
+        scope=scope,
+        key=idempotency_key,
+        body_hash=body_hash,
+        status_code=201,
+        body=receipt.model_dump(mode="json"),
+        headers=headers,
+    )
     response.headers.update(headers)
     return receipt
 
