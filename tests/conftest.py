@@ -14,6 +14,8 @@ from tests.support.broker import Broker
 from tests.support.postgres import PostgresServer
 from tests.support.services import migrate, unique_prefix
 
+pytest_plugins = ["tests.support.watchdog"]
+
 BACKENDS = [b for b in os.environ.get("NIC_TEST_DBS", "sqlite,postgresql").split(",") if b]
 
 NewDatabase = Callable[[str, Path | None], Awaitable[str]]
