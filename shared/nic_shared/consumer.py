@@ -221,7 +221,8 @@ class EventConsumer:
         reconnect instead, which re-creates the topics; the event is in the inbox already."""
         timeout_s = self.settings.kafka_request_timeout_ms / 1000
         try:
-            await asyncio.wait_for(consumer.commit({tp: offset}), timeout=timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await consumer.commit({tp: offset})
         except TimeoutError as exc:
             raise CommitTimeout(f"offset commit on {tp} took over {timeout_s}s") from exc
 

@@ -10,7 +10,6 @@ off while the broker is down. A crash between publish and mark re-sends; consume
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -29,6 +28,7 @@ from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, refresh_met
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
+from nic_shared.waits import wake_or_timeout
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class OutboxRelay:
                 await self._cleanup()
                 await self._probe_for_reset()
                 if published < self.settings.relay_batch_size:
-                    await self._sleep(self.settings.relay_poll_interval_s)
+                    await wake_or_timeout(self._wake, self.settings.relay_poll_interval_s)
             except asyncio.CancelledError:
                 await asyncio.shield(self._disconnect())
                 raise
@@ -139,11 +139,6 @@ class OutboxRelay:
         for client in (producer, probe):
             if client is not None:
                 await stop_client(client)
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        self._wake.clear()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows in order and mark them sent; returns the count."""
@@ -215,7 +210,8 @@ class OutboxRelay:
             return
         self._probed_at = now
         try:
-            epoch = await asyncio.wait_for(self._read_epoch(), timeout=8.0)
+            async with asyncio.timeout(8.0):
+                epoch = await self._read_epoch()
         except (KafkaError, TimeoutError) as exc:
             # The broker is away, or this client lost track of it: a fresh one next time.
             log.info("epoch probe failed", extra={"error": repr(exc)})

@@ -212,3 +212,26 @@ async def test_relay_started_while_broker_is_down_delivers_everything_once_it_is
         f"name {n}" for n in range(20)
     )
     await db.dispose()
+
+
+async def test_relay_stops_when_cancelled_just_as_a_commit_wakes_it(
+    broker, new_database, topic_prefix
+):
+    """A commit and a shutdown in the same instant: the relay must still stop (Python 3.11's
+    asyncio.wait_for lost such a cancellation, and the relay then ran for ever)."""
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings(broker.bootstrap, db.url, topic_prefix, relay_poll_interval_s=30)
+    for _ in range(3):
+        relay = harness.relay_for(db, cfg)
+        task = asyncio.create_task(relay.run())
+        await harness.wait_until(lambda relay=relay: _connected(relay))
+        await asyncio.sleep(0.3)  # nothing to send: it waits for a wake-up
+        relay.wake()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=15)
+        assert done, "the relay did not stop"
+    await db.dispose()
+
+
+async def _connected(relay) -> bool:
+    return bool(relay.connected)

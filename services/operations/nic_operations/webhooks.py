@@ -52,6 +52,7 @@ from nic_operations.models import attempts, deliveries, subscriptions
 from nic_operations.settings import OperationsSettings
 from nic_shared.db import Database
 from nic_shared.events import CloudEvent
+from nic_shared.waits import wake_or_timeout
 
 log = logging.getLogger(__name__)
 
@@ -268,11 +269,7 @@ class DeliveryWorker:
                 log.warning("webhook worker failed", extra={"error": repr(exc)})
                 sent = 0
             if sent == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._wake.wait(), timeout=self.settings.webhook_poll_interval_s
-                    )
-                self._wake.clear()
+                await wake_or_timeout(self._wake, self.settings.webhook_poll_interval_s)
 
     async def deliver_due(self) -> int:
         now = datetime.now(UTC)

@@ -1,0 +1,20 @@
+"""Waiting with a time limit without losing a cancellation.
+
+On Python 3.11, `asyncio.wait_for` returns normally when the task is cancelled in the very
+instant the awaited thing finishes: the cancellation is lost. A worker that waits for a
+wake-up in a loop then never stops (a commit wakes the relay as the service shuts down).
+`asyncio.timeout` has no such gap, so the code here uses it; ruff bans `wait_for` (TID251).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+
+async def wake_or_timeout(wake: asyncio.Event, seconds: float) -> None:
+    """Return when `wake` is set or after `seconds`, with `wake` cleared for the next wait."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await wake.wait()
+    wake.clear()
