@@ -21,7 +21,6 @@ broker's end offsets are not, and a partition is given out in offset order (see
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import time
@@ -35,7 +34,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
 from nic_shared.events import TOPICS, CloudEvent
-from nic_shared.kafka import dlq_topic, header
+from nic_shared.kafka import dlq_topic, header, stop_client
 from nic_shared.ops import resolve_types
 from nic_shared.settings import ServiceSettings
 
@@ -295,8 +294,7 @@ async def tail(
                 if item is not None and flt.matches(item):
                     yield item
     finally:
-        with contextlib.suppress(Exception):
-            await consumer.stop()
+        await stop_client(consumer)
 
 
 def _release(
