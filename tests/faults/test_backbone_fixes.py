@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from nic_shared import outbox
 from nic_shared.consumer import CommitTimeout
+from nic_shared.db import Database
 from nic_shared.events import CloudEvent
 from nic_shared.kafka import new_producer, refresh_metadata
 from tests.shared import harness
@@ -211,7 +212,8 @@ async def test_consumer_reads_every_partition_of_a_topic_that_came_back_with_mor
                 await harness.produce(
                     broker.bootstrap, topic, harness.event_bytes(f"after {n}"), key=b"%d" % n
                 )
-            await harness.wait_until(lambda: _handled_is(handled, 13), timeout_s=45)
+            # Wait for the effects, not the calls: a call is seen before its commit.
+            await harness.wait_until(lambda: _notes_are(db, 13), timeout_s=45)
     finally:
         broker.stop()
     assert len(set(handled.calls)) == 13
@@ -221,3 +223,7 @@ async def test_consumer_reads_every_partition_of_a_topic_that_came_back_with_mor
 
 async def _handled_is(handled: harness.Handled, n: int) -> bool:
     return len(set(handled.calls)) >= n
+
+
+async def _notes_are(db: Database, n: int) -> bool:
+    return await harness.count(db, harness.notes) >= n
