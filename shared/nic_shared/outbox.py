@@ -125,7 +125,7 @@ class OutboxRelay:
                 [*topics, *(dlq_topic(t) for t in topics), self.settings.topic(EPOCH_TOPIC)],
             )
         except BaseException:
-            await producer.stop()
+            await stop_client(producer)
             raise
         self._producer = producer
         self.connected = True
