@@ -50,6 +50,7 @@ from nic_shared.kafka import (
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
+from nic_shared.waits import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ class EventConsumer:
         consumer = self._consumer
         assert consumer is not None
         while True:
+            stop_if_cancelled()
             self._resume_due(consumer)
             batches = await consumer.getmany(timeout_ms=100, max_records=200)
             for tp, records in batches.items():

@@ -28,7 +28,7 @@ from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, refresh_met
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
-from nic_shared.waits import wake_or_timeout
+from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class OutboxRelay:
         """Publish forever; survive the broker being down or restarted."""
         backoff = 0.1
         while True:
+            stop_if_cancelled()
             try:
                 if self._producer is None:
                     await self._connect()

@@ -18,3 +18,15 @@ async def wake_or_timeout(wake: asyncio.Event, seconds: float) -> None:
         async with asyncio.timeout(seconds):
             await wake.wait()
     wake.clear()
+
+
+def stop_if_cancelled() -> None:
+    """Raise CancelledError when this task was asked to stop but something swallowed it.
+
+    Called at the top of every worker loop: aiokafka's fetcher is known to suppress a
+    CancelledError (aio-libs/aiokafka#983), and a worker that carried on would keep the
+    service (or a test's event loop) from ever shutting down.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
-from nic_shared.waits import wake_or_timeout
+from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 
 async def test_a_cancellation_that_arrives_with_the_wake_up_is_not_lost():
@@ -37,3 +38,21 @@ async def test_without_a_wake_up_the_wait_ends_at_its_time_limit():
     started = time.monotonic()
     await wake_or_timeout(asyncio.Event(), 0.2)
     assert time.monotonic() - started >= 0.2
+
+
+async def test_a_loop_stops_at_its_next_turn_when_a_library_swallowed_its_cancellation():
+    async def call_that_swallows_cancellation() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(30)
+
+    async def worker() -> None:
+        while True:
+            stop_if_cancelled()
+            await call_that_swallows_cancellation()
+
+    task = asyncio.create_task(worker())
+    await asyncio.sleep(0.01)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=1)
+    assert done
+    assert task.cancelled()

@@ -52,7 +52,7 @@ from nic_operations.models import attempts, deliveries, subscriptions
 from nic_operations.settings import OperationsSettings
 from nic_shared.db import Database
 from nic_shared.events import CloudEvent
-from nic_shared.waits import wake_or_timeout
+from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +261,7 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         while True:
+            stop_if_cancelled()
             try:
                 sent = await self.deliver_due()
             except asyncio.CancelledError:

@@ -21,6 +21,7 @@ from nic_intake.mail.senders import FolderSender, MailSender, SmtpSender
 from nic_intake.models import MailMessage
 from nic_intake.settings import IntakeSettings
 from nic_shared.db import Database
+from nic_shared.waits import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -50,6 +51,7 @@ class MailWorker:
     async def run(self) -> None:
         backoff = self.settings.mail_poll_interval_s
         while True:
+            stop_if_cancelled()
             try:
                 failed = await self.deliver_pending()
             except asyncio.CancelledError:
