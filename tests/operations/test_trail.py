@@ -27,9 +27,9 @@ async def test_trail_shows_every_step_of_a_recommended_application_and_where_oth
             request_ids[application] = r.headers["x-request-id"]
         ops = p.operations.client
 
-        async def trail(application: str, state: str) -> Any:
+        async def trail(application: str, state: str, stuck_at: str | None = None) -> Any:
             body = (await ops.get(f"/v1/applications/{application}/trail", headers=OPS)).json()
-            return body if body["state"] == state else None
+            return body if (body["state"], body["stuck_at"]) == (state, stuck_at) else None
 
         full = await eventually(lambda: trail(done, "recommended"))
         assert [s["name"] for s in full["steps"]] == [
@@ -57,13 +57,12 @@ async def test_trail_shows_every_step_of_a_recommended_application_and_where_oth
         consumers = {c["service"] for c in full["steps"][0]["consumed_by"]}
         assert "eligibility" in consumers
 
-        waiting = await eventually(lambda: trail(held, "in_progress"))
-        assert waiting["stuck_at"] == "scored"
+        # In progress from submission on; wait until it is the panel it waits for.
+        waiting = await eventually(lambda: trail(held, "in_progress", "scored"))
         assert [s["status"] for s in waiting["steps"]] == ["done", "done", "waiting", "not_reached"]
         assert "the panel has not scored yet" in waiting["steps"][2]["detail"]
 
-        stuck = await eventually(lambda: trail(poisoned, "stuck"))
-        assert stuck["stuck_at"] == "assessed"
+        stuck = await eventually(lambda: trail(poisoned, "stuck", "assessed"))
         assert stuck["steps"][1]["status"] == "stuck"
         assert stuck["steps"][1]["dead_letters"][0]["service"] == "eligibility"
         assert "no rule set" in stuck["steps"][1]["detail"]
