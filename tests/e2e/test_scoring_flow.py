@@ -135,10 +135,13 @@ async def test_reviews_reach_a_ranking_and_intake_shows_the_recommendation(
         )
 
         async def scorable() -> Any:
+            # The scheme (CallPublished, on intake's topic) and the applications (on
+            # eligibility's) arrive in no fixed order: a panel needs the scheme.
+            scheme = await get_json(s.client, f"/v1/calls/{call_id}/scoring-scheme", OFFICER)
             listed = await get_json(s.client, f"/v1/calls/{call_id}/applications", OFFICER)
-            return listed if listed and len(listed) == 4 else None
+            return listed if scheme and listed and len(listed) == 4 else None
 
-        await eventually(scorable, "scoring knows the four eligible applications")
+        await eventually(scorable, "scoring knows the scheme and the four eligible applications")
 
         panel = await s.client.post(
             "/v1/panels",

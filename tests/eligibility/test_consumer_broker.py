@@ -5,6 +5,7 @@ While the facts server is down no decision appears; once it is up the decision d
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 from nic_eligibility.main import MIGRATIONS, create_app
 from nic_shared.events.eligibility import EligibilityAssessed
@@ -19,6 +20,7 @@ from tests.eligibility.stand_in import (
     submitted,
     withdrawn,
 )
+from tests.shared.harness import wait_until
 from tests.support.services import auth, serve
 
 OFFICER = auth("programme_officer")
@@ -48,13 +50,11 @@ async def test_submitted_is_assessed_through_the_broker_only_once_the_registry_a
         await produce(broker.bootstrap, f"{topic_prefix}nic.intake", call, submission)
         path = f"/v1/applications/{submission.application_id}/assessment"
         async with TopicReader(broker.bootstrap, f"{topic_prefix}nic.eligibility") as reader:
-            loop = asyncio.get_running_loop()
-            until = loop.time() + 3.0
-            while loop.time() < until:
-                await reader.poll()
+            # It keeps asking (once its consumer has joined the group) and decides nothing.
+            await wait_until(lambda: _at_least(retries(service.client), 2), timeout_s=30)
+            await reader.poll()
             assert reader.of_type(EligibilityAssessed.TYPE) == []
             assert (await service.client.get(path, headers=OFFICER)).status_code == 404
-            assert await retries(service.client) >= 2  # it kept asking, and decided nothing
 
             async with facts.running():
                 events = await reader.wait_for(EligibilityAssessed.TYPE, timeout_s=30)
@@ -76,3 +76,7 @@ async def test_submitted_is_assessed_through_the_broker_only_once_the_registry_a
                 break
             await asyncio.sleep(0.05)
         assert got.json()["status"] == "closed"
+
+
+async def _at_least(value: Awaitable[int], n: int) -> bool:
+    return await value >= n

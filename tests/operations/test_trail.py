@@ -57,8 +57,13 @@ async def test_trail_shows_every_step_of_a_recommended_application_and_where_oth
         consumers = {c["service"] for c in full["steps"][0]["consumed_by"]}
         assert "eligibility" in consumers
 
-        # In progress from submission on; wait until it is the panel it waits for.
-        waiting = await eventually(lambda: trail(held, "in_progress", "scored"))
+        async def held_by_the_panel() -> Any:
+            # In progress from submission on; held at "scored" once assessed, and waiting on
+            # the panel once scoring has consumed the assessment.
+            body = await trail(held, "in_progress", "scored")
+            return body if body and "panel has not scored" in body["steps"][2]["detail"] else None
+
+        waiting = await eventually(held_by_the_panel)
         assert [s["status"] for s in waiting["steps"]] == ["done", "done", "waiting", "not_reached"]
         assert "the panel has not scored yet" in waiting["steps"][2]["detail"]
 

@@ -126,11 +126,17 @@ async def test_a_signed_application_submitted_arrives_after_a_retry(
             ).json()
             return sub if sub["status"] == "paused" else None
 
-        await eventually(paused)
+        # Two deliveries (submitted and scored) may be in flight together when it pauses: a
+        # request is seen by the receiver before its failure is counted, so wait for both.
+        async def settled() -> Any:
+            sub = await paused()
+            return sub if sub and sub["consecutive_failures"] == len(receiver.down) else None
+
+        await eventually(settled)
         await asyncio.sleep(1.0)  # several backoff periods: nothing more is sent
-        sub = await paused()
-        # (two deliveries, submitted and scored, may be in flight together when it pauses)
-        assert 3 <= sub["consecutive_failures"] == len(receiver.down) <= 4
+        sub = await settled()
+        assert sub is not None
+        assert 3 <= sub["consecutive_failures"] <= 4
         text = (await ops.get("/metrics")).text
         assert 'nic_webhook_attempts_total{outcome="failed"}' in text
 
