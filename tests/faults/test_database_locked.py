@@ -33,15 +33,17 @@ async def intake(backend, broker, new_database, topic_prefix, tmp_path):
         yield backend, url, service
 
 
-async def _hold(backend: str, url: str, release: asyncio.Event) -> None:
-    """Hold the write lock (SQLite) or an exclusive lock on `applications` (PostgreSQL)."""
+async def _hold(backend: str, url: str, release: asyncio.Event, held: asyncio.Event) -> None:
+    """Hold the write lock (SQLite) or an exclusive lock on `applications` (PostgreSQL);
+    `held` is set once it is."""
     if backend == "sqlite":
-        await hold_notes_lock(backend, url, release)
+        await hold_notes_lock(backend, url, release, held)
         return
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
             await conn.execute(text("LOCK TABLE applications IN ACCESS EXCLUSIVE MODE"))
+            held.set()
             await release.wait()
     finally:
         await engine.dispose()
@@ -77,9 +79,10 @@ async def _submit(client, app_id: str):
 async def test_submit_on_a_locked_database_is_503_and_the_same_key_then_succeeds_once(intake):
     backend, url, service = intake
     app_id = await _draft(service.client)
-    release = asyncio.Event()
-    holder = asyncio.create_task(_hold(backend, url, release))
-    await asyncio.sleep(0.3)
+    release, held = asyncio.Event(), asyncio.Event()
+    holder = asyncio.create_task(_hold(backend, url, release, held))
+    async with asyncio.timeout(30):
+        await held.wait()
     try:
         locked = await _submit(service.client, app_id)
     finally:
@@ -117,9 +120,10 @@ async def test_submit_on_a_locked_database_is_503_and_the_same_key_then_succeeds
 async def test_submit_on_a_slow_database_waits_and_succeeds(intake):
     backend, url, service = intake
     app_id = await _draft(service.client)
-    release = asyncio.Event()
-    holder = asyncio.create_task(_hold(backend, url, release))
-    await asyncio.sleep(0.2)
+    release, held = asyncio.Event(), asyncio.Event()
+    holder = asyncio.create_task(_hold(backend, url, release, held))
+    async with asyncio.timeout(30):
+        await held.wait()
     submit = asyncio.create_task(_submit(service.client, app_id))
     await asyncio.sleep(0.1)  # held for less than the 300 ms lock timeout
     release.set()

@@ -62,14 +62,16 @@ async def notes_service(backend, broker, new_database, topic_prefix):
         yield backend, db.url, service
 
 
-async def _hold_lock(backend: str, url: str, release: asyncio.Event) -> None:
-    """Another client takes the write lock and holds it until released."""
+async def _hold_lock(backend: str, url: str, release: asyncio.Event, held: asyncio.Event) -> None:
+    """Another client takes the write lock, sets `held`, and holds it until released."""
     if backend == "sqlite":
         path = url.split(":///", 1)[1]
+        loop = asyncio.get_running_loop()
 
         def hold() -> None:
             conn = sqlite3.connect(path, isolation_level=None)
             conn.execute("BEGIN EXCLUSIVE")
+            loop.call_soon_threadsafe(held.set)
             while not release.is_set():
                 time.sleep(0.02)
             conn.execute("ROLLBACK")
@@ -82,6 +84,7 @@ async def _hold_lock(backend: str, url: str, release: asyncio.Event) -> None:
     try:
         async with conn.transaction():
             await conn.execute("LOCK TABLE notes IN ACCESS EXCLUSIVE MODE")
+            held.set()
             await release.wait()
     finally:
         await conn.close()
@@ -90,9 +93,10 @@ async def _hold_lock(backend: str, url: str, release: asyncio.Event) -> None:
 async def test_locked_database_gives_503_with_retry_after_and_the_retry_succeeds(notes_service):
     backend, url, service = notes_service
     headers = {"Idempotency-Key": "note-1"}
-    release = asyncio.Event()
-    holder = asyncio.create_task(_hold_lock(backend, url, release))
-    await asyncio.sleep(0.3)
+    release, held = asyncio.Event(), asyncio.Event()
+    holder = asyncio.create_task(_hold_lock(backend, url, release, held))
+    async with asyncio.timeout(30):
+        await held.wait()
     try:
         locked = await service.client.post("/v1/notes", json={"text": "a"}, headers=headers)
     finally:
