@@ -307,21 +307,29 @@ class Platform:
         dead = await self.query("eligibility", "SELECT event_id, error FROM dead_letters")
         assert dead == [], f"dead-lettered: {dead}"
 
-        records = await read_topic(
-            self.bootstrap,
-            f"{self.prefix}nic.eligibility",
-            expect=len(application_ids),
-            timeout_s=30,
-        )
-        assessments: dict[str, set[str]] = defaultdict(set)
-        outcomes: dict[str, set[str]] = defaultdict(set)
-        for record in records:
-            event = CloudEvent.from_bytes(record.value)
-            if event.type != EligibilityAssessed.TYPE:
-                continue
-            data = event.data or {}
-            assessments[str(data["application_id"])].add(str(data["assessment_id"]))
-            outcomes[str(data["application_id"])].add(str(data["outcome"]))
+        # A decision is committed before the relay sends its event, and repeats (republished
+        # after a broker reset) count towards `expect`: read again until all are there.
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 60
+        while True:
+            records = await read_topic(
+                self.bootstrap,
+                f"{self.prefix}nic.eligibility",
+                expect=len(application_ids),
+                timeout_s=30,
+            )
+            assessments: dict[str, set[str]] = defaultdict(set)
+            outcomes: dict[str, set[str]] = defaultdict(set)
+            for record in records:
+                event = CloudEvent.from_bytes(record.value)
+                if event.type != EligibilityAssessed.TYPE:
+                    continue
+                data = event.data or {}
+                assessments[str(data["application_id"])].add(str(data["assessment_id"]))
+                outcomes[str(data["application_id"])].add(str(data["outcome"]))
+            if set(assessments) >= expected or loop.time() > end:
+                break
+            await asyncio.sleep(1)
         assert set(assessments) == expected, (
             f"EligibilityAssessed missing for {len(expected - set(assessments))} applications"
         )

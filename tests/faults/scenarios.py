@@ -68,8 +68,12 @@ async def second_consumer_takes_over(platform: Platform, *, size: int) -> dict[s
     ids = await platform.submit_many(size)
     await first.start(timeout_s=60)
     await wait_until(lambda: _more_than(platform, size // 5), timeout_s=60)
-    await second.start(timeout_s=60)
+    # A decides nothing while the registry is away (it retries), so B joins mid-backlog
+    # however long B takes to start.
+    await platform.registry.stop()
+    await second.start(ready=True, timeout_s=60)
     at_join = await platform.decided()
+    await platform.registry.start(ready=True, timeout_s=60)
     await wait_until(lambda: _more_than(platform, at_join + size // 5), timeout_s=60)
     await first.stop()
     at_stop = await platform.decided()
