@@ -69,7 +69,7 @@ async def test_submission_and_its_assessment_export_one_trace(broker, new_databa
                 registry_url=registry.url,
             )
         )
-        async with serve(intake) as i, serve(eligibility):
+        async with serve(intake) as i, serve(eligibility) as e:
             await registry.start(ready=True)
             try:
                 async with httpx.AsyncClient(base_url=registry.url, timeout=10) as r:
@@ -78,6 +78,15 @@ async def test_submission_and_its_assessment_export_one_trace(broker, new_databa
                 await ok(
                     await i.client.post(f"/v1/calls/{call['id']}/publish", headers=OFFICER), 200
                 )
+                # Eligibility knows the call before the submission arrives (they travel on
+                # different partitions): one delivery, no retry span.
+                for _ in range(300):
+                    known = await e.client.get(f"/v1/calls/{call['id']}/rule-set", headers=OFFICER)
+                    if known.status_code == 200:
+                        break
+                    await asyncio.sleep(0.1)
+                else:
+                    raise AssertionError("eligibility never learnt the call")
                 application = await draft(i.client, call["id"], content(cluster_id), org=OWNER)
                 uploaded = await attach(
                     i.client, application["id"], "project_description", org=OWNER
