@@ -200,3 +200,48 @@ class ClusterPrioritySubmitted(EventPayload):
 
     def event_subject(self) -> str:
         return f"{self.call_id}:{self.cluster_id}"
+
+
+class DecisionOutcome(StrEnum):
+    GRANTED = "granted"
+    REJECTED = "rejected"
+    RESERVE = "reserve"
+
+
+class AdmissionKind(StrEnum):
+    """What a granted admission decision gives a cluster in the registry (PROGRAMME.md §1)."""
+
+    ARENA = "arena"
+    ARENA_PRO = "arena_pro"
+    GCE = "gce"
+    NCE_BRAND = "nce_brand"
+    MATURE_QUALIFICATION = "mature_qualification"
+
+
+class FundingDecided(EventPayload):
+    """An approved (four-eyes) decision on one application, sent to the applicant.
+
+    Each new version of a decision (a reserve promoted, a corrected amount) is a new event
+    with a higher `decision_version`; consumers keep the highest. `admission` is set on
+    admission calls (Arena, Arena Pro, GCE, NCE, mature qualification): a granted one
+    becomes a level period in the registry from `period_start`.
+    """
+
+    TYPE = "no.nic.funding.decided.v1"
+    TOPIC = TOPIC
+
+    decision_id: UUID
+    decision_version: int = Field(ge=1)
+    application_id: UUID
+    call_id: UUID
+    scheme: Scheme
+    applicant_org_number: OrgNumber
+    cluster_id: UUID | None = None
+    outcome: DecisionOutcome
+    amount_nok: Nok = Field(description="Granted amount; 0 unless the outcome is granted.")
+    admission: AdmissionKind | None = None
+    period_start: date | None = None
+    decided_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.application_id)
