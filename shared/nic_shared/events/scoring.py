@@ -60,6 +60,10 @@ class PanelScored(EventPayload):
     passed_thresholds: bool
     threshold_misses: list[ThresholdMiss] = Field(default_factory=list)
     by_consensus: bool
+    applicant_feedback: str | None = Field(
+        default=None,
+        description="The panel's comments released to the applicant (never internal notes).",
+    )
     scored_at: datetime
 
     def event_subject(self) -> str:
