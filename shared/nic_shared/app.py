@@ -44,8 +44,11 @@ class ServiceSpec:
     consumes: list[str] = field(default_factory=list)
     subscriptions: list[Subscription[Any]] = field(default_factory=list)
     openapi_tags: list[dict[str, str]] = field(default_factory=list)
-    resources: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
-    """Extra resources the lifespan owns (e.g. an HTTP client), entered after the database."""
+    resources: list[Callable[[FastAPI], AbstractAsyncContextManager[None]]] = field(
+        default_factory=list
+    )
+    """Extra resources the lifespan owns (an HTTP client, the mail worker), entered in order
+    after the database."""
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -96,8 +99,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 app.state.span_exporter = spans
                 stack.callback(setattr, app.state, "span_exporter", None)
                 stack.callback(tracing.reset_exporter, tracing.use_exporter(spans))
-            if spec.resources is not None:
-                await stack.enter_async_context(spec.resources(app))
+            for resource in spec.resources:
+                await stack.enter_async_context(resource(app))
             tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
             stack.push_async_callback(relay.stop)
             if consumer is not None:

@@ -61,6 +61,18 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "nic-platform"
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["HS256", "RS256", "ES256"])
 
+    mail_transport: Literal["folder", "smtp"] = "folder"
+    mail_folder: str | None = Field(
+        default=None, description="Where the folder transport writes .eml files."
+    )
+    mail_from: str = "noreply@klyngeprogrammet.no"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    mail_poll_interval_s: float = Field(default=1.0, gt=0)
+    mail_backoff_max_s: float = Field(default=60.0, gt=0)
+    mail_max_attempts: int = Field(default=20, ge=1)
+
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     otel_exporter_otlp_endpoint: str | None = Field(
@@ -82,6 +94,10 @@ class ServiceSettings(BaseSettings):
         if "none" in {a.lower() for a in self.jwt_algorithms}:
             raise ValueError("the 'none' JWT algorithm is never allowed")
         return self
+
+    def mail_dir(self) -> str:
+        """Where the folder transport writes (services with a data folder put it there)."""
+        return self.mail_folder or f".data/{self.service_name}/mail"
 
     def topic(self, name: str) -> str:
         """A topic's name on the broker (a prefix lets tests and tenants share one broker)."""

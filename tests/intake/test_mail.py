@@ -4,22 +4,12 @@ to the mail folder by default; a mail server outage never fails a submission."""
 from __future__ import annotations
 
 import asyncio
-from email import message_from_bytes
-from email.message import Message
 
 from aiosmtpd.controller import Controller
 
 from tests.intake.builders import complete_circular, open_call, scalar, submit
 from tests.support.ports import free_port
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
+from tests.support.smtp import Inbox
 
 
 async def eventually(check, timeout_s: float = 10.0):

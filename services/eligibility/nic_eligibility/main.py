@@ -51,6 +51,6 @@ def create_app(settings: EligibilitySettings | None = None) -> FastAPI:
                 {"name": "assessments", "description": "Decisions, the queue and overrides."},
                 {"name": "dry run", "description": "Would an application be eligible?"},
             ],
-            resources=resources,
+            resources=[resources],
         )
     )

@@ -13,8 +13,7 @@ from nic_intake.attachments import api as attachments_api
 from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
-from nic_intake.mail.worker import mail_worker
-from nic_intake.models import messaging
+from nic_intake.models import MailMessage, messaging
 from nic_intake.priority import api as priority_api
 from nic_intake.settings import IntakeSettings
 from nic_intake.status import api as status_api
@@ -23,6 +22,7 @@ from nic_intake.submission import api as submission_api
 from nic_intake.withdrawal import api as withdrawal_api
 from nic_shared.app import ServiceSpec, create_service_app
 from nic_shared.events import eligibility, scoring
+from nic_shared.mail import mail_worker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -48,7 +48,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             ],
             consumes=[eligibility.TOPIC, scoring.TOPIC],
             subscriptions=SUBSCRIPTIONS,
-            resources=mail_worker,
+            resources=[mail_worker(MailMessage)],
             openapi_tags=[
                 {"name": "calls", "description": "Calls for proposals."},
                 {"name": "applications", "description": "Drafts, lists and withdrawal."},

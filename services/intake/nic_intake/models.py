@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nic_shared.db import UtcDateTime, new_metadata
+from nic_shared.mail import MailMessageMixin
 from nic_shared.messaging_tables import define_messaging_tables
 
 
@@ -148,16 +149,7 @@ class ClusterPriority(Base):
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class MailMessage(Base):
-    """The mail outbox: written with the change, sent later by a background task."""
+class MailMessage(MailMessageMixin, Base):
+    """The mail outbox: written with the change, sent later by the shared mail worker."""
 
     __tablename__ = "mail_outbox"
-
-    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
-    recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)

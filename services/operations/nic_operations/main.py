@@ -46,7 +46,7 @@ def create_app(settings: OperationsSettings | None = None) -> FastAPI:
             routers=[api.router],
             consumes=list(TOPICS),
             subscriptions=SUBSCRIPTIONS,
-            resources=_resources,
+            resources=[_resources],
             openapi_tags=[
                 {"name": "stream", "description": "The live event stream (Server-Sent Events)."},
                 {"name": "trail", "description": "Where is application X."},

@@ -71,6 +71,6 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                 facts_api.router,
             ],
             openapi_tags=TAGS,
-            resources=resources,
+            resources=[resources],
         )
     )

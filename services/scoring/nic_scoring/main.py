@@ -11,7 +11,7 @@ from nic_scoring import (
     problem_types,  # noqa: F401  (registers the problem titles)
 )
 from nic_scoring.consumers import SUBSCRIPTIONS
-from nic_scoring.models import messaging
+from nic_scoring.models import MailMessage, messaging
 from nic_scoring.panels import api as panels_api
 from nic_scoring.priority import api as priority_api
 from nic_scoring.ranking import api as ranking_api
@@ -19,6 +19,7 @@ from nic_scoring.reviews import api as reviews_api
 from nic_scoring.settings import ScoringSettings
 from nic_shared.app import ServiceSpec, create_service_app
 from nic_shared.events import eligibility, intake
+from nic_shared.mail import mail_worker
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -39,6 +40,7 @@ def create_app(settings: ScoringSettings | None = None) -> FastAPI:
             ],
             consumes=[intake.TOPIC, eligibility.TOPIC],
             subscriptions=SUBSCRIPTIONS,
+            resources=[mail_worker(MailMessage)],
             openapi_tags=[
                 {"name": "scoring schemes", "description": "Each call's scheme."},
                 {"name": "panels", "description": "Members, assignments, conflicts."},

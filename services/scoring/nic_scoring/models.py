@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nic_shared.db import UtcDateTime, new_metadata
+from nic_shared.mail import MailMessageMixin
 from nic_shared.messaging_tables import define_messaging_tables
 
 _Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -210,3 +211,9 @@ class ClusterProposal(Base):
     marks: Mapped[dict[str, str]] = mapped_column(JSON)
     entered_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MailMessage(MailMessageMixin, Base):
+    """The mail outbox: review reminders, sent by the shared mail worker."""
+
+    __tablename__ = "mail_outbox"

@@ -16,11 +16,11 @@ from nic_intake.attachments.service import for_application, to_ref
 from nic_intake.domain.completeness import CompletenessRules, check_completeness
 from nic_intake.domain.deadline import in_oslo, is_open
 from nic_intake.domain.receipt import issue_receipt
-from nic_intake.mail.outbox import enqueue, receipt_mail
-from nic_intake.models import Application, ApplicationVersion, Call, StatusEntry
+from nic_intake.mail.texts import receipt_mail
+from nic_intake.models import Application, ApplicationVersion, Call, MailMessage, StatusEntry
 from nic_intake.submission.receipts import receipt_out
 from nic_intake.submission.schemas import ReceiptOut, SubmitIn
-from nic_shared import outbox
+from nic_shared import mail, outbox
 from nic_shared.auth import Principal
 from nic_shared.events.intake import ApplicationContent, ApplicationSubmitted
 from nic_shared.events.specs import Scheme
@@ -172,8 +172,9 @@ async def submit(
             received_at=now,
             content_sha256=receipt.content_sha256,
         )
-        enqueue(
+        await mail.enqueue(
             session,
+            MailMessage,
             recipient=str(content.contact_person.email),
             subject=subject,
             body=text,

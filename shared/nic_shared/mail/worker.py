@@ -1,4 +1,4 @@
-"""The background task that delivers the mail outbox, with backoff while the server is away.
+"""The background task that delivers a service's mail outbox, with backoff while the server is away.
 
 A failed delivery is retried (attempts and the last error are kept on the row) up to a
 limit; a submission never waits for, or fails on, the mail server.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -17,36 +17,47 @@ from email.utils import format_datetime, make_msgid
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from nic_intake.mail.senders import FolderSender, MailSender, SmtpSender
-from nic_intake.models import MailMessage
-from nic_intake.settings import IntakeSettings
 from nic_shared.db import Database
+from nic_shared.mail.model import MailMessageMixin
+from nic_shared.mail.senders import FolderSender, MailSender, SmtpSender
+from nic_shared.settings import ServiceSettings
 from nic_shared.waits import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 50
 
 
-def sender_for(settings: IntakeSettings) -> MailSender:
+def sender_for(settings: ServiceSettings) -> MailSender:
     if settings.mail_transport == "smtp":
         return SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_s)
     return FolderSender(settings.mail_dir())
 
 
-def build(row: MailMessage, sender: str) -> EmailMessage:
+def build(row: MailMessageMixin, sender: str, service: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = format_datetime(row.created_at)
-    message["Message-ID"] = make_msgid(idstring=f"nic-intake-{row.id}", domain="nic.local")
+    message["Message-ID"] = make_msgid(idstring=f"nic-{service}-{row.id}", domain="nic.local")
     message.set_content(row.body)
+    if row.attachment_data is not None and row.attachment_name:
+        maintype, _, subtype = (row.attachment_type or "application/octet-stream").partition("/")
+        message.add_attachment(
+            row.attachment_data, maintype=maintype, subtype=subtype, filename=row.attachment_name
+        )
     return message
 
 
 class MailWorker:
-    def __init__(self, db: Database, settings: IntakeSettings, sender: MailSender) -> None:
-        self.db, self.settings, self.sender = db, settings, sender
+    def __init__(
+        self,
+        db: Database,
+        settings: ServiceSettings,
+        sender: MailSender,
+        model: type[MailMessageMixin],
+    ) -> None:
+        self.db, self.settings, self.sender, self.model = db, settings, sender, model
 
     async def run(self) -> None:
         backoff = self.settings.mail_poll_interval_s
@@ -67,15 +78,16 @@ class MailWorker:
 
     async def deliver_pending(self) -> bool:
         """Send one batch; True when a delivery failed (so the caller backs off)."""
+        model = self.model
         async with self.db.transaction() as session:
             rows = (
                 await session.scalars(
-                    select(MailMessage)
+                    select(model)
                     .where(
-                        MailMessage.sent_at.is_(None),
-                        MailMessage.attempts < self.settings.mail_max_attempts,
+                        model.sent_at.is_(None),
+                        model.attempts < self.settings.mail_max_attempts,
                     )
-                    .order_by(MailMessage.id)
+                    .order_by(model.id)
                     .limit(BATCH)
                 )
             ).all()
@@ -83,13 +95,15 @@ class MailWorker:
         for row in rows:
             error: str | None = None
             try:
-                await self.sender.send(build(row, self.settings.mail_from))
+                await self.sender.send(
+                    build(row, self.settings.mail_from, self.settings.service_name)
+                )
             except Exception as exc:  # the mail server is away: keep the row, retry later
                 error = repr(exc)[:2000]
                 failed = True
                 log.warning("mail delivery failed", extra={"mail_id": row.id, "error": error})
             async with self.db.transaction() as session:
-                stored = await session.get(MailMessage, row.id)
+                stored = await session.get(model, row.id)
                 if stored is not None:
                     stored.attempts += 1
                     stored.last_error = error
@@ -99,16 +113,25 @@ class MailWorker:
         return failed
 
 
-@asynccontextmanager
-async def mail_worker(app: FastAPI) -> AsyncIterator[None]:
-    """The lifespan resource: runs the worker while the app runs."""
-    settings: IntakeSettings = app.state.settings
-    sender: MailSender = getattr(app.state, "mail_sender", None) or sender_for(settings)
-    worker = MailWorker(app.state.db, settings, sender)
-    task = asyncio.create_task(worker.run(), name="mail-worker")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+def mail_worker(
+    model: type[MailMessageMixin],
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan resource that runs the worker for `model` while the app runs.
+
+    A test may put its own sender on `app.state.mail_sender`.
+    """
+
+    @asynccontextmanager
+    async def resource(app: FastAPI) -> AsyncIterator[None]:
+        settings: ServiceSettings = app.state.settings
+        sender: MailSender = getattr(app.state, "mail_sender", None) or sender_for(settings)
+        worker = MailWorker(app.state.db, settings, sender, model)
+        task = asyncio.create_task(worker.run(), name="mail-worker")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    return resource

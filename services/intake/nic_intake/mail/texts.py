@@ -1,28 +1,10 @@
-"""Queue a mail in the caller's transaction; a mail server outage never fails the change."""
+"""The texts intake mails (queued through `nic_shared.mail.enqueue`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from nic_intake.domain.deadline import in_oslo
-from nic_intake.models import MailMessage
-
-
-def enqueue(
-    session: AsyncSession, *, recipient: str, subject: str, body: str, now: datetime
-) -> None:
-    session.add(
-        MailMessage(
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            created_at=now,
-            sent_at=None,
-            attempts=0,
-        )
-    )
 
 
 def receipt_mail(
