@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from nic_registry.activities import api as activities_api
+from nic_registry.admissions.consumer import SUBSCRIPTIONS
 from nic_registry.business_network import api as business_network_api
 from nic_registry.clusters import api as clusters_api
 from nic_registry.facts import api as facts_api
@@ -19,6 +20,7 @@ from nic_registry.organisations.brreg_client import BrregClient
 from nic_registry.reports import api as reports_api
 from nic_registry.settings import RegistrySettings
 from nic_shared.app import ServiceSpec, create_service_app
+from nic_shared.events import intake
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -70,6 +72,8 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                 business_network_api.router,
                 facts_api.router,
             ],
+            consumes=[intake.TOPIC],
+            subscriptions=SUBSCRIPTIONS,
             openapi_tags=TAGS,
             resources=[resources],
         )
