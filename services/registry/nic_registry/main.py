@@ -17,6 +17,7 @@ from nic_registry.memberships import api as memberships_api
 from nic_registry.models import messaging
 from nic_registry.organisations import api as organisations_api
 from nic_registry.organisations.brreg_client import BrregClient
+from nic_registry.programme import api as programme_api
 from nic_registry.reports import api as reports_api
 from nic_registry.settings import RegistrySettings
 from nic_shared.app import ServiceSpec, create_service_app
@@ -68,6 +69,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                 memberships_api.router,
                 activities_api.router,
                 reports_api.router,
+                programme_api.router,
                 organisations_api.router,
                 business_network_api.router,
                 facts_api.router,
