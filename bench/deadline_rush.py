@@ -71,6 +71,7 @@ from nic_shared.events import CloudEvent  # noqa: E402
 from nic_shared.events.eligibility import EligibilityAssessed  # noqa: E402
 from nic_shared.events.intake import ApplicationSubmitted  # noqa: E402
 from nic_shared.events.specs import Scheme  # noqa: E402
+from tests.support.environment import platform_environ  # noqa: E402
 from tests.support.ports import free_port, wait_for_port  # noqa: E402
 
 OSLO_TZ = "Europe/Oslo"
@@ -446,7 +447,7 @@ async def measure_bare(
     (workdir / "bare_app.py").write_text(BARE_APP)
     port = free_port()
     env = {
-        **os.environ,
+        **platform_environ(),
         "BENCH_DB": database_url,
         "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT / "shared")]),
     }

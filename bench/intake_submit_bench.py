@@ -35,6 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "shared"), str(ROOT / "services" / "intake
 
 from nic_intake.domain.deadline import OSLO  # noqa: E402
 from nic_shared.devtoken import mint  # noqa: E402
+from tests.support.environment import platform_environ  # noqa: E402
 from tests.support.ports import free_port, wait_for_port  # noqa: E402
 
 LEVELS = (1, 8, 32)
@@ -113,7 +114,7 @@ def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[b
             "--log-level",
             "warning",
         ],
-        env={**os.environ, **env},
+        env={**platform_environ(), **env},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -191,7 +192,7 @@ def run(database_url: str, per_level: int, label: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="nic-bench-"))
     subprocess.run(
         [sys.executable, "-m", "nic_intake", "migrate"],
-        env={**os.environ, "NIC_INTAKE_DATABASE_URL": database_url},
+        env={**platform_environ(), "NIC_INTAKE_DATABASE_URL": database_url},
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -1,6 +1,8 @@
 """Start the platform the way a user does (`deploy/run.py`: migrate, then honcho runs the
-broker and the four services), but into a data folder of its own on free ports, so it never
-touches `.data/` or a platform `make run` already has on the standard ports.
+broker and the five services), but into a data folder of its own on free ports, so it never
+touches `.data/` or a platform `make run` already has on the standard ports: every process
+gets a port, a database and a mail folder chosen here, and no NIC_* setting of the shell
+reaches it.
 
 Used by the demo's test and by `bench/deadline_rush.py`:
 
@@ -10,6 +12,7 @@ Used by the demo's test and by `bench/deadline_rush.py`:
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -22,10 +25,12 @@ from types import TracebackType
 import httpx
 
 from demo.run import Urls
+from tests.support.environment import platform_environ
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("intake", "eligibility", "scoring", "registry")
+DOMAIN_SERVICES = ("intake", "eligibility", "scoring", "registry")
+SERVICES = (*DOMAIN_SERVICES, "operations")
 
 
 @dataclass
@@ -40,7 +45,11 @@ class Platform:
 
     @property
     def urls(self) -> Urls:
-        return Urls(**{s: f"http://127.0.0.1:{p}" for s, p in self.ports.items()})
+        return Urls(**{s: f"http://127.0.0.1:{self.ports[s]}" for s in DOMAIN_SERVICES})
+
+    @property
+    def operations_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['operations']}"
 
     @property
     def bootstrap(self) -> str:
@@ -50,17 +59,27 @@ class Platform:
         return self.database_urls.get(service, f"sqlite+aiosqlite:///{self.data_dir / service}.db")
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "NIC_BROKER_PORT": str(self.broker_port)}
+        env = {**platform_environ(), "NIC_BROKER_PORT": str(self.broker_port)}
         for service in SERVICES:
             prefix = f"NIC_{service.upper()}_"
+            env[prefix + "HOST"] = "127.0.0.1"
             env[prefix + "PORT"] = str(self.ports[service])
             env[prefix + "DATABASE_URL"] = self.database_url(service)
             env[prefix + "KAFKA_BOOTSTRAP"] = self.bootstrap
             env[prefix + "LOG_LEVEL"] = "WARNING"
+            env[prefix + "MAIL_TRANSPORT"] = "folder"
+            env[prefix + "MAIL_FOLDER"] = str(self.mail_dir(service))
         env["NIC_ELIGIBILITY_REGISTRY_URL"] = self.urls.registry
         env["NIC_INTAKE_DATA_DIR"] = str(self.data_dir / "intake")
+        env["NIC_OPERATIONS_SERVICE_URLS"] = json.dumps(
+            {s: f"http://127.0.0.1:{self.ports[s]}" for s in DOMAIN_SERVICES}
+        )
         env.update(self.extra_env)
         return env
+
+    def mail_dir(self, service: str) -> Path:
+        """Where `service`'s mails land (.eml files): the letters, receipts, reminders."""
+        return self.data_dir / service / "mail"
 
     def start(self, timeout_s: float = 90) -> Platform:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -82,7 +101,7 @@ class Platform:
         pending = dict(self.ports)
         while pending:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"the platform exited; see {self.data_dir / 'platform.log'}")
+                raise RuntimeError(self.exit_reason())
             for service, port in list(pending.items()):
                 try:
                     if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
@@ -92,6 +111,18 @@ class Platform:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"not ready after {timeout_s}s: {sorted(pending)}")
             time.sleep(0.2)
+
+    def exit_reason(self) -> str:
+        """The platform's own one-line reasons (a port it cannot have), else where its log is."""
+        log = self.data_dir / "platform.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        lines = [line.strip() for line in text.splitlines() if "cannot listen on" in line]
+        where = f"see {log}"
+        return (
+            f"the platform exited: {'; '.join(dict.fromkeys(lines))} ({where})"
+            if lines
+            else (f"the platform exited; {where}")
+        )
 
     def stop(self) -> None:
         """SIGINT to the process group run.py leads, as Ctrl-C would; SIGKILL if it lingers."""

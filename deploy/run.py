@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nic_shared.listen import cannot_listen_line, port_problem
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
     "intake": 8001,
@@ -21,10 +23,29 @@ SERVICES = {
 }
 
 
+def taken_ports(env: dict[str, str]) -> list[str]:
+    """One line for each process whose port is taken (the broker and every service)."""
+    wanted = [("broker", "127.0.0.1", int(env.get("NIC_BROKER_PORT", "9092")), "NIC_BROKER_PORT")]
+    for name, default in SERVICES.items():
+        variable = f"NIC_{name.upper()}_PORT"
+        host = env.get(f"NIC_{name.upper()}_HOST", "127.0.0.1")
+        wanted.append((name, host, int(env.get(variable, default)), variable))
+    lines = []
+    for who, host, port, variable in wanted:
+        problem = port_problem(host, port)
+        if problem is not None:
+            lines.append("run.py: " + cannot_listen_line(who, host, port, problem, variable))
+    return lines
+
+
 def main() -> int:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     broker = f"127.0.0.1:{env.get('NIC_BROKER_PORT', '9092')}"
+    taken = taken_ports(env)
+    if taken:
+        print("\n".join(taken), file=sys.stderr, flush=True)
+        return 3
     (ROOT / ".data").mkdir(exist_ok=True)
     for name in SERVICES:
         env.setdefault(f"NIC_{name.upper()}_KAFKA_BOOTSTRAP", broker)

@@ -11,10 +11,14 @@ import asyncpg
 import pytest
 
 from tests.support.broker import Broker
+from tests.support.environment import clear_platform_settings
 from tests.support.postgres import PostgresServer
 from tests.support.services import migrate, unique_prefix
 
 pytest_plugins = ["tests.support.watchdog"]
+
+# A platform `make run` has up may have its NIC_* settings in this shell: none reach a test.
+clear_platform_settings()
 
 BACKENDS = [b for b in os.environ.get("NIC_TEST_DBS", "sqlite,postgresql").split(",") if b]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from fastapi import FastAPI
 
 from nic_shared import migrations
 from nic_shared.db import Database
+from nic_shared.listen import cannot_listen_line, port_problem
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.outbox import republish_since
 from nic_shared.settings import ServiceSettings
@@ -55,6 +57,14 @@ def run(
             asyncio.run(_republish(settings, tables, args.since)), "events marked for republishing"
         )
     else:
+        problem = port_problem(settings.host, settings.port)
+        if problem is not None:
+            variable = f"NIC_{settings.service_name.upper()}_PORT"
+            line = cannot_listen_line(
+                settings.service_name, settings.host, settings.port, problem, variable
+            )
+            print(line, file=sys.stderr, flush=True)
+            raise SystemExit(3)
         uvicorn.run(
             app_factory(settings),
             host=settings.host,

@@ -1,6 +1,7 @@
 """The demo against the platform started as a user starts it (deploy/run.py: the broker and
 the four services as processes), on free ports and SQLite in a folder of the test's own.
-About 30 s: the platform's start and two runs of the demo (the second proves it can run
+Every default port (9092, 8001-8005) is held by a listener meanwhile, as `make run` in
+another terminal would. About 30 s: the platform's start and two runs of the demo (the second proves it can run
 again against the same platform, with the consensus step on)."""
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ import pytest
 from demo.generator import generate_circular_call
 from demo.platform import Platform
 from demo.run import Demo, Report, render
+from tests.demo.occupied import default_ports_taken, developer_settings_in_the_shell
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    with Platform(tmp_path_factory.mktemp("platform")) as running:
+    """Started as a developer would meet it: `make run` holds every default port and its
+    NIC_* settings are in the shell; the platform the test starts uses neither."""
+    with (
+        default_ports_taken(),
+        developer_settings_in_the_shell(),
+        Platform(tmp_path_factory.mktemp("platform")) as running,
+    ):
         yield running
 
 

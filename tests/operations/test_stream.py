@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sys
 import uuid
@@ -16,6 +15,7 @@ from nic_operations.stream import Position, _release
 from nic_shared.events import TOPICS
 from tests.operations.sse import sse
 from tests.operations.stand_ins import PIPELINE, SUBMITTED, platform
+from tests.support.environment import platform_environ
 from tests.support.processes import ROOT
 from tests.support.services import auth, service_settings
 
@@ -70,7 +70,7 @@ async def test_events_tail_prints_submitted_events_from_a_time(broker, new_datab
         await p.services["intake"].client.post(
             "/submit", json={"application_id": application, "call_id": call}
         )
-        env = dict(os.environ)
+        env = platform_environ()
         for key, value in service_settings(broker.bootstrap, "sqlite://", topic_prefix).items():
             env[f"NIC_OPERATIONS_{key.upper()}"] = str(value)
         process = await asyncio.create_subprocess_exec(

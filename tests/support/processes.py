@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from tests.support.environment import platform_environ
 from tests.support.ports import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ class ServiceProcess:
     def __init__(self, name: str, settings: dict[str, Any], *, log: Path | None = None) -> None:
         self.name = name
         self.port = int(settings.get("port") or free_port())
-        self.env = {**os.environ}
+        self.env = platform_environ()
         for key, value in {**settings, "port": self.port}.items():
             text = json.dumps(value) if isinstance(value, list | dict | bool) else str(value)
             self.env[f"NIC_{name.upper()}_{key.upper()}"] = text
