@@ -105,7 +105,7 @@ async def get_programme_report(
 
 
 @router.get(
-    "/{year}/charts/{indicator}.png",
+    "/{year}/charts/{indicator}",
     summary="One indicator as a PNG bar chart, for the annual report",
     response_class=Response,
     responses={**ERRORS, 200: {"content": {"image/png": {}}}},
