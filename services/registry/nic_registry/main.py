@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from nic_registry.activities import api as activities_api
+from nic_registry.admissions.consumer import SUBSCRIPTIONS
 from nic_registry.business_network import api as business_network_api
 from nic_registry.clusters import api as clusters_api
 from nic_registry.facts import api as facts_api
@@ -16,9 +17,11 @@ from nic_registry.memberships import api as memberships_api
 from nic_registry.models import messaging
 from nic_registry.organisations import api as organisations_api
 from nic_registry.organisations.brreg_client import BrregClient
+from nic_registry.programme import api as programme_api
 from nic_registry.reports import api as reports_api
 from nic_registry.settings import RegistrySettings
 from nic_shared.app import ServiceSpec, create_service_app
+from nic_shared.events import intake
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -66,10 +69,13 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                 memberships_api.router,
                 activities_api.router,
                 reports_api.router,
+                programme_api.router,
                 organisations_api.router,
                 business_network_api.router,
                 facts_api.router,
             ],
+            consumes=[intake.TOPIC],
+            subscriptions=SUBSCRIPTIONS,
             openapi_tags=TAGS,
             resources=[resources],
         )

@@ -110,6 +110,25 @@ class ClusterPeriod(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decision_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    """The admission decision (FundingDecided) that created the period; None when typed in."""
+    decision_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class GrantedDecision(Base):
+    """A granted funding decision as consumed from intake (highest version kept), for reports."""
+
+    __tablename__ = "granted_decisions"
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    decision_version: Mapped[int] = mapped_column(Integer)
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    cluster_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    admission: Mapped[str | None] = mapped_column(String(32))
+    amount_nok: Mapped[int] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class EscaLabel(Base):

@@ -111,6 +111,9 @@ class PeriodOut(BaseModel):
     level: ClusterLevel | None = None
     valid_from: date
     valid_to: date | None
+    decision_id: UUID | None = Field(
+        default=None, description="The admission decision that created it; None if typed in."
+    )
 
 
 class EscaOut(BaseModel):

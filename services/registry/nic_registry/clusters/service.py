@@ -115,7 +115,7 @@ async def add_level(
         created_at=now,
     )
     await _add_period(session, record, row, now)
-    await _level_changed(session, row)
+    await record_level_changed(session, row)
     return row
 
 
@@ -198,7 +198,7 @@ async def end_period(
     row.valid_to = valid_to
     await _touch(session, record, now)
     if row.kind == LEVEL:
-        await _level_changed(session, row)
+        await record_level_changed(session, row)
     return row
 
 
@@ -222,7 +222,8 @@ async def _touch(session: AsyncSession, record: ClusterRecord, now: datetime) ->
     await flush(session)
 
 
-async def _level_changed(session: AsyncSession, row: ClusterPeriod) -> None:
+async def record_level_changed(session: AsyncSession, row: ClusterPeriod) -> None:
+    """Publish the level as it now stands (by hand or by an admission decision)."""
     await outbox.record(
         session,
         ClusterLevelChanged(
@@ -241,6 +242,7 @@ def period_out(row: ClusterPeriod) -> PeriodOut:
         level=ClusterLevel(row.level) if row.level else None,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
+        decision_id=row.decision_id,
     )
 
 

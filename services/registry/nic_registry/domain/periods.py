@@ -75,10 +75,15 @@ def ensure_no_overlap(periods: Iterable[Period], what: str) -> None:
 
 def one_year_from(start: date) -> date:
     """The last day of a one-year term starting on `start` (29 February rolls to 28 February)."""
+    return years_from(start, 1)
+
+
+def years_from(start: date, years: int) -> date:
+    """The last day of a term of `years` years starting on `start` (29 February -> 28th)."""
     try:
-        anniversary = start.replace(year=start.year + 1)
+        anniversary = start.replace(year=start.year + years)
     except ValueError:  # 29 February into a non-leap year
-        anniversary = date(start.year + 1, 3, 1)
+        anniversary = date(start.year + years, 3, 1)
     return anniversary - timedelta(days=1)
 
 

@@ -1,0 +1,1 @@
+"""Admission decisions from intake become the clusters\x27 periods."""

@@ -1,0 +1,1 @@
+"""The programme report: every cluster for a year or a date range, in a few aggregate queries."""
