@@ -13,8 +13,11 @@ from nic_intake.attachments import api as attachments_api
 from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
+from nic_intake.decisions import api as decisions_api
+from nic_intake.letters import api as letters_api
 from nic_intake.models import MailMessage, messaging
 from nic_intake.priority import api as priority_api
+from nic_intake.results import api as results_api
 from nic_intake.settings import IntakeSettings
 from nic_intake.status import api as status_api
 from nic_intake.status.consumers import SUBSCRIPTIONS
@@ -41,10 +44,13 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 listing.router,  # before /v1/applications/{id}
                 applications_api.router,
                 attachments_api.router,
+                letters_api.router,  # before /versions/{version}
                 submission_api.router,
                 withdrawal_api.router,
                 status_api.router,
                 priority_api.router,
+                decisions_api.router,
+                results_api.router,
             ],
             consumes=[eligibility.TOPIC, scoring.TOPIC],
             subscriptions=SUBSCRIPTIONS,
@@ -56,6 +62,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 {"name": "submission", "description": "Submission, receipts and versions."},
                 {"name": "status", "description": "Where an application stands."},
                 {"name": "cluster priority", "description": "Innovasjonsrammen stage 5."},
+                {"name": "decisions", "description": "Decisions, letters, acceptance."},
+                {"name": "results", "description": "Published results (public)."},
             ],
         )
     )

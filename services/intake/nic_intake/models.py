@@ -6,7 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nic_shared.db import UtcDateTime, new_metadata
@@ -87,6 +97,8 @@ class Application(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     funding_recommended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
+    panel_feedback: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -153,3 +165,121 @@ class MailMessage(MailMessageMixin, Base):
     """The mail outbox: written with the change, sent later by the shared mail worker."""
 
     __tablename__ = "mail_outbox"
+
+
+class RankingEntry(Base):
+    """One application's line in a published ranking (from RankingPublished and
+    FundingRecommended, which may arrive in either order)."""
+
+    __tablename__ = "ranking_entries"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ranking_version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    requested_amount_nok: Mapped[int | None] = mapped_column(BigInteger)
+    recommended_amount_nok: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Ranking(Base):
+    """A published ranking of a call; decisions follow the highest version."""
+
+    __tablename__ = "rankings"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ranking_version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    budget_frame_nok: Mapped[int] = mapped_column(BigInteger)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Decision(Base):
+    """The decision on one application; its versions hold what was decided."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("applications.id"), unique=True
+    )
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("calls.id"), index=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+
+
+class DecisionVersion(Base):
+    """One version of a decision: drafted by one officer, approved by another."""
+
+    __tablename__ = "decision_versions"
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("decisions.id"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    amount_nok: Mapped[int] = mapped_column(BigInteger)
+    amount_reason: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    ranking_version: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acceptance_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DecisionAudit(Base):
+    """Who did what to a decision, when."""
+
+    __tablename__ = "decision_audit"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("decisions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DecisionAcceptance(Base):
+    """A granted applicant's answer (or the lapse of its deadline) to one decision version."""
+
+    __tablename__ = "decision_acceptances"
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("decisions.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(String(16))
+    answered_by: Mapped[str] = mapped_column(String(200))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DecisionLetter(Base):
+    """The letter of one approved decision version, as sent: PDF bytes and their SHA-256."""
+
+    __tablename__ = "decision_letters"
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    decision_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("decisions.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PublishedResults(Base):
+    """The granted list of a call as an officer published it (a snapshot, public)."""
+
+    __tablename__ = "published_results"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("calls.id"), primary_key=True)
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    published_by: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)

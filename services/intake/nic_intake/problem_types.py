@@ -43,6 +43,40 @@ TITLES: dict[str, tuple[str, str]] = {
         "Klyngen har allerede sendt sin prioritering",
         "The cluster has already sent its priority list",
     ),
+    "not-in-ranking": (
+        "Søknaden er ikke med i den publiserte rangeringen",
+        "The application is not in the published ranking",
+    ),
+    "no-ranking": ("Ingen rangering er publisert", "No ranking has been published"),
+    "amount-above-recommendation": (
+        "Beløpet er over innstillingen uten begrunnelse",
+        "The amount is above the recommendation without a reason",
+    ),
+    "amount-above-frame": (
+        "Beløpet går over budsjettrammen",
+        "The amount exceeds the budget frame",
+    ),
+    "amount-only-when-granted": (
+        "Bare et tilsagn har et beløp",
+        "Only a granted decision has an amount",
+    ),
+    "amount-positive": ("Et tilsagn har et beløp over 0", "A grant has an amount above 0"),
+    "four-eyes": (
+        "Vedtaket må godkjennes av en annen saksbehandler",
+        "A second officer must approve the decision",
+    ),
+    "decision-version-stale": (
+        "Vedtaket er endret siden du leste det",
+        "The decision changed since you read it",
+    ),
+    "decision-approved": ("Vedtaket er allerede godkjent", "The decision is already approved"),
+    "answer-only-when-granted": (
+        "Bare et tilsagn kan aksepteres eller avslås",
+        "Only a grant can be accepted or declined",
+    ),
+    "answered-once": ("Tilsagnet er allerede besvart", "The grant has already been answered"),
+    "acceptance-deadline": ("Svarfristen er passert", "The acceptance deadline has passed"),
+    "nothing-to-publish": ("Ingen tilsagn å publisere", "No grants to publish"),
 }
 
 register_titles(TITLES)

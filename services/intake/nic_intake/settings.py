@@ -31,5 +31,9 @@ class IntakeSettings(ServiceSettings):
     attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
+    decision_acceptance_days: int = Field(
+        default=14, ge=1, description="Days a granted applicant has to accept (per decision too)."
+    )
+
     def mail_dir(self) -> str:
         return self.mail_folder or f"{self.data_dir}/mail"

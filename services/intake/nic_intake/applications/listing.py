@@ -142,14 +142,14 @@ def _csv_rows(items: list[ApplicationListItem]) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     for item in items:
         row = item.model_dump(mode="json")
-        writer.writerow(["" if row[c] is None else _safe(row[c]) for c in CSV_COLUMNS])
+        writer.writerow(["" if row[c] is None else safe_cell(row[c]) for c in CSV_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
 
 
-def _safe(value: object) -> str:
+def safe_cell(value: object) -> str:
     """Neutralise spreadsheet formulas in free text (CSV injection)."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +54,9 @@ class ApplicationCreate(BaseModel):
 
     call_id: UUID
     content: DraftContent = Field(default_factory=DraftContent)
+    language: Literal["nb", "en"] = Field(
+        default="nb", description="The language the programme writes to the applicant in."
+    )
 
 
 class BudgetSummary(BaseModel):
@@ -74,6 +77,7 @@ class ApplicationOut(BaseModel):
     applicant_org_number: str
     status: ApplicationStatus
     stage: str | None
+    language: str = "nb"
     version: int = Field(description="The latest submitted version; 0 before submission.")
     etag: str
     content: dict[str, Any]

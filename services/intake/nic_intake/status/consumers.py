@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.models import Application, Call, StatusEntry
+from nic_intake.models import Application, Call, Ranking, RankingEntry, StatusEntry
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import (
@@ -94,7 +94,7 @@ async def on_overridden(
 async def on_scored(
     session: AsyncSession, payload: PanelScored, event: CloudEvent, _ctx: Any
 ) -> None:
-    await _entry(
+    app = await _entry(
         session,
         event,
         payload.application_id,
@@ -103,6 +103,8 @@ async def on_scored(
         details={},  # marks and totals are panel internals
         occurred_at=payload.scored_at,
     )
+    if app is not None and payload.applicant_feedback is not None:
+        app.panel_feedback = payload.applicant_feedback  # released to the applicant, only this
 
 
 async def on_recommended(
@@ -119,6 +121,23 @@ async def on_recommended(
     )
     if app is not None and app.funding_recommended_at is None:
         app.funding_recommended_at = payload.recommended_at
+    line = await _ranking_line(
+        session, payload.call_id, payload.ranking_version, payload.application_id
+    )
+    line.rank = payload.rank
+    line.outcome = payload.outcome.value
+    line.recommended_amount_nok = payload.recommended_amount_nok
+
+
+async def _ranking_line(
+    session: AsyncSession, call_id: UUID, version: int, application_id: UUID
+) -> RankingEntry:
+    """The ranking line, made by whichever of RankingPublished/FundingRecommended comes first."""
+    line = await session.get(RankingEntry, (call_id, version, application_id))
+    if line is None:
+        line = RankingEntry(call_id=call_id, ranking_version=version, application_id=application_id)
+        session.add(line)
+    return line
 
 
 async def on_ranking_published(
@@ -132,6 +151,22 @@ async def on_ranking_published(
         return
     if call.decided_at is None:
         call.decided_at = payload.published_at
+    if await session.get(Ranking, (payload.call_id, payload.ranking_version)) is None:
+        session.add(
+            Ranking(
+                call_id=payload.call_id,
+                ranking_version=payload.ranking_version,
+                budget_frame_nok=payload.budget_frame_nok,
+                published_at=payload.published_at,
+            )
+        )
+    for entry in payload.entries:
+        line = await _ranking_line(
+            session, payload.call_id, payload.ranking_version, entry.application_id
+        )
+        line.rank = entry.rank
+        line.outcome = entry.outcome.value
+        line.requested_amount_nok = entry.requested_amount_nok
 
 
 SUBSCRIPTIONS: list[Subscription[Any]] = [

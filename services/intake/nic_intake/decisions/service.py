@@ -1,0 +1,407 @@
+"""Decisions from the latest published ranking: drafted by one officer, approved by another.
+
+Every change to a decision is a new version and an audit row. The call row is locked while
+amounts are checked against its frame, so two officers (or two instances) cannot together
+grant more than the frame.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from nic_intake.access import not_found
+from nic_intake.decisions import sending
+from nic_intake.decisions.schemas import DecisionIn
+from nic_intake.domain import decisions as rules
+from nic_intake.domain.decisions import Answer, DecisionRuleBroken, Outcome
+from nic_intake.models import (
+    Application,
+    Call,
+    Decision,
+    DecisionAcceptance,
+    DecisionAudit,
+    DecisionVersion,
+    Ranking,
+    RankingEntry,
+)
+from nic_shared.auth import Principal
+from nic_shared.problems import Conflict, NotFound, UnprocessableContent
+
+POLICY = "policy:reserve-promotion"
+
+
+def refused(exc: DecisionRuleBroken, *, status: type[Exception] = UnprocessableContent) -> Any:
+    """A broken rule as an RFC 9457 problem naming the field and the rule."""
+    slug = exc.rule.replace("_", "-")
+    if status is Conflict:
+        return Conflict(exc.message_en, detail_nb=exc.message_nb, slug=slug, rule=exc.rule)
+    return UnprocessableContent(
+        exc.message_en,
+        detail_nb=exc.message_nb,
+        slug=slug,
+        errors=[{"pointer": f"#/{exc.field}", "rule": exc.rule, "detail": exc.message_en}],
+    )
+
+
+async def locked_call(session: AsyncSession, call_id: uuid.UUID) -> Call:
+    call = (
+        await session.scalars(select(Call).where(Call.id == call_id).with_for_update())
+    ).one_or_none()
+    if call is None:
+        raise NotFound(f"no call {call_id}", detail_nb=f"finner ingen utlysning {call_id}")
+    return call
+
+
+async def latest_ranking(session: AsyncSession, call_id: uuid.UUID) -> Ranking | None:
+    return (
+        await session.scalars(
+            select(Ranking)
+            .where(Ranking.call_id == call_id)
+            .order_by(Ranking.ranking_version.desc())
+            .limit(1)
+        )
+    ).first()
+
+
+async def current(session: AsyncSession, decision: Decision) -> DecisionVersion:
+    ver = await session.get(DecisionVersion, (decision.id, decision.current_version))
+    assert ver is not None
+    return ver
+
+
+async def answer_of(session: AsyncSession, decision: Decision) -> DecisionAcceptance | None:
+    return (
+        await session.scalars(
+            select(DecisionAcceptance).where(
+                DecisionAcceptance.decision_id == decision.id,
+                DecisionAcceptance.version == decision.current_version,
+            )
+        )
+    ).one_or_none()
+
+
+async def committed(
+    session: AsyncSession, call_id: uuid.UUID, *, except_decision: uuid.UUID | None = None
+) -> int:
+    """Granted amounts of the call's current versions that were not declined or lapsed."""
+    query = (
+        select(func.coalesce(func.sum(DecisionVersion.amount_nok), 0))
+        .join(
+            Decision,
+            (Decision.id == DecisionVersion.decision_id)
+            & (Decision.current_version == DecisionVersion.version),
+        )
+        .outerjoin(
+            DecisionAcceptance,
+            (DecisionAcceptance.decision_id == DecisionVersion.decision_id)
+            & (DecisionAcceptance.version == DecisionVersion.version),
+        )
+        .where(
+            Decision.call_id == call_id,
+            DecisionVersion.outcome == Outcome.GRANTED.value,
+            (DecisionAcceptance.answer.is_(None))
+            | (DecisionAcceptance.answer == Answer.ACCEPTED.value),
+        )
+    )
+    if except_decision is not None:
+        query = query.where(Decision.id != except_decision)
+    return int((await session.scalars(query)).one())
+
+
+def recommended_amount(line: RankingEntry) -> int:
+    if line.outcome == "recommended":
+        if line.recommended_amount_nok is not None:
+            return line.recommended_amount_nok
+        return line.requested_amount_nok or 0
+    return 0
+
+
+def default_reasons(line: RankingEntry, outcome: Outcome) -> list[dict[str, str]]:
+    """The grounds the ranking gives: its rank, the panel's assessment, a missed threshold."""
+    rank = f"nr. {line.rank}" if line.rank is not None else None
+    if outcome is Outcome.GRANTED:
+        return [
+            {
+                "nb": f"Søknaden er innstilt til finansiering etter panelets vurdering ({rank}).",
+                "en": f"The panel's assessment recommends the application for funding ({rank}).",
+            }
+        ]
+    if outcome is Outcome.RESERVE:
+        return [
+            {
+                "nb": f"Søknaden er rangert som {rank}, etter de innstilte; rammen er brukt opp.",
+                "en": f"The application is ranked {rank}, after those recommended; the budget "
+                "frame is used.",
+            }
+        ]
+    if line.rank is None:
+        return [
+            {
+                "nb": "Søknaden nådde ikke panelets terskel for kvalitet (panelets vurdering).",
+                "en": "The application did not reach the panel's quality threshold "
+                "(the panel's assessment).",
+            }
+        ]
+    return [
+        {
+            "nb": f"Søknaden er rangert som {rank}, lavere enn det rammen gir rom for.",
+            "en": f"The application is ranked {rank}, below what the budget frame allows.",
+        }
+    ]
+
+
+def bulk_outcome(line: RankingEntry) -> Outcome:
+    return {"recommended": Outcome.GRANTED, "reserve": Outcome.RESERVE}.get(
+        line.outcome or "", Outcome.REJECTED
+    )
+
+
+@dataclass
+class Draft:
+    outcome: Outcome
+    amount_nok: int | None
+    amount_reason: str | None
+    reasons: list[dict[str, str]]
+    acceptance_deadline: datetime | None = None
+
+
+async def _draft_one(
+    session: AsyncSession,
+    *,
+    officer: Principal,
+    call: Call,
+    ranking: Ranking,
+    app: Application,
+    draft: Draft,
+    now: datetime,
+) -> tuple[Decision, DecisionVersion]:
+    line = await session.get(RankingEntry, (call.id, ranking.ranking_version, app.id))
+    if line is None:
+        raise UnprocessableContent(
+            f"application {app.id} is not in ranking version {ranking.ranking_version}",
+            detail_nb=f"søknaden {app.id} er ikke med i rangeringen (versjon "
+            f"{ranking.ranking_version})",
+            slug="not-in-ranking",
+            errors=[{"parameter": "application_id", "rule": "in_latest_ranking"}],
+        )
+    decision = (
+        await session.scalars(select(Decision).where(Decision.application_id == app.id))
+    ).one_or_none()
+    amount = draft.amount_nok
+    if amount is None:
+        amount = recommended_amount(line) if draft.outcome is Outcome.GRANTED else 0
+    elsewhere = await committed(session, call.id, except_decision=decision.id if decision else None)
+    try:
+        rules.check_amount(
+            outcome=draft.outcome,
+            amount_nok=amount,
+            recommended_nok=recommended_amount(line),
+            amount_reason=draft.amount_reason,
+            committed_elsewhere_nok=elsewhere,
+            frame_nok=call.budget_frame_nok,
+        )
+    except DecisionRuleBroken as exc:
+        raise refused(exc) from exc
+    if decision is None:
+        decision = Decision(
+            id=uuid.uuid4(), application_id=app.id, call_id=call.id, current_version=1
+        )
+        session.add(decision)
+    else:
+        decision.current_version += 1
+    decision.rank = line.rank
+    ver = DecisionVersion(
+        decision_id=decision.id,
+        version=decision.current_version,
+        outcome=draft.outcome.value,
+        amount_nok=amount,
+        amount_reason=draft.amount_reason,
+        reasons=draft.reasons or default_reasons(line, draft.outcome),
+        ranking_version=ranking.ranking_version,
+        created_by=officer.subject,
+        created_at=now,
+        acceptance_deadline=draft.acceptance_deadline,
+    )
+    session.add(ver)
+    session.add(
+        DecisionAudit(
+            decision_id=decision.id,
+            version=ver.version,
+            action="drafted",
+            actor=officer.subject,
+            at=now,
+            details={"outcome": ver.outcome, "amount_nok": amount},
+        )
+    )
+    await session.flush()
+    return decision, ver
+
+
+async def _ranking_or_refuse(session: AsyncSession, call: Call) -> Ranking:
+    ranking = await latest_ranking(session, call.id)
+    if ranking is None:
+        raise Conflict(
+            "no ranking has been published for this call",
+            detail_nb="ingen rangering er publisert for utlysningen",
+            slug="no-ranking",
+        )
+    return ranking
+
+
+async def draft_one(
+    session: AsyncSession,
+    *,
+    officer: Principal,
+    application_id: uuid.UUID,
+    body: DecisionIn,
+    now: datetime,
+) -> tuple[Decision, DecisionVersion]:
+    app = await session.get(Application, application_id)
+    if app is None:
+        raise not_found(application_id)
+    call = await locked_call(session, app.call_id)
+    ranking = await _ranking_or_refuse(session, call)
+    draft = Draft(
+        outcome=body.outcome,
+        amount_nok=body.amount_nok,
+        amount_reason=body.amount_reason,
+        reasons=[r.model_dump() for r in body.reasons],
+    )
+    return await _draft_one(
+        session, officer=officer, call=call, ranking=ranking, app=app, draft=draft, now=now
+    )
+
+
+async def draft_bulk(
+    session: AsyncSession, *, officer: Principal, call_id: uuid.UUID, now: datetime
+) -> list[tuple[Decision, DecisionVersion]]:
+    """One draft per ranked application that has no decision yet, in ranking order."""
+    call = await locked_call(session, call_id)
+    ranking = await _ranking_or_refuse(session, call)
+    lines = (
+        await session.scalars(
+            select(RankingEntry)
+            .where(
+                RankingEntry.call_id == call_id,
+                RankingEntry.ranking_version == ranking.ranking_version,
+            )
+            .order_by(RankingEntry.rank.is_(None), RankingEntry.rank)
+        )
+    ).all()
+    decided = set(
+        await session.scalars(select(Decision.application_id).where(Decision.call_id == call_id))
+    )
+    made = []
+    for line in lines:
+        if line.application_id in decided:
+            continue
+        app = await session.get(Application, line.application_id)
+        if app is None:
+            continue
+        outcome = bulk_outcome(line)
+        draft = Draft(outcome=outcome, amount_nok=None, amount_reason=None, reasons=[])
+        made.append(
+            await _draft_one(
+                session, officer=officer, call=call, ranking=ranking, app=app, draft=draft, now=now
+            )
+        )
+    return made
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    officer: Principal,
+    decision_id: uuid.UUID,
+    version: int,
+    now: datetime,
+    acceptance_days: int,
+) -> tuple[Decision, DecisionVersion]:
+    """The second officer's approval; then the letter, the mail and FundingDecided go out."""
+    decision = await session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound(f"no decision {decision_id}", detail_nb=f"finner ingen vedtak {decision_id}")
+    call = await locked_call(session, decision.call_id)
+    await session.refresh(decision)
+    if version != decision.current_version:
+        raise Conflict(
+            f"version {version} is not the current version {decision.current_version}",
+            detail_nb=f"versjon {version} er ikke gjeldende versjon {decision.current_version}",
+            slug="decision-version-stale",
+            rule="approve_current_version",
+        )
+    ver = await current(session, decision)
+    if ver.approved_by is not None:
+        raise Conflict(
+            "this version is already approved",
+            detail_nb="denne versjonen er allerede godkjent",
+            slug="decision-approved",
+            rule="approve_once",
+        )
+    try:
+        rules.check_four_eyes(created_by=ver.created_by, approver=officer.subject)
+    except DecisionRuleBroken as exc:
+        raise refused(exc, status=Conflict) from exc
+    app = await session.get(Application, decision.application_id)
+    assert app is not None
+    await _approve_and_send(
+        session, app, call, decision, ver, officer.subject, now, acceptance_days
+    )
+    return decision, ver
+
+
+async def _approve_and_send(
+    session: AsyncSession,
+    app: Application,
+    call: Call,
+    decision: Decision,
+    ver: DecisionVersion,
+    approver: str,
+    now: datetime,
+    acceptance_days: int,
+) -> None:
+    ver.approved_by = approver
+    ver.approved_at = now
+    if ver.outcome == Outcome.GRANTED.value and ver.acceptance_deadline is None:
+        ver.acceptance_deadline = rules.acceptance_deadline(now, acceptance_days)
+    session.add(
+        DecisionAudit(
+            decision_id=decision.id,
+            version=ver.version,
+            action="approved",
+            actor=approver,
+            at=now,
+            details={},
+        )
+    )
+    await sending.send(session, app=app, call=call, decision=decision, ver=ver, now=now)
+
+
+async def approve_all(
+    session: AsyncSession, *, officer: Principal, call_id: uuid.UUID, now: datetime, days: int
+) -> list[tuple[Decision, DecisionVersion]]:
+    """Approve every draft of the call that another officer made (four-eyes per decision)."""
+    await locked_call(session, call_id)
+    approved = []
+    for decision in (
+        await session.scalars(select(Decision).where(Decision.call_id == call_id))
+    ).all():
+        ver = await current(session, decision)
+        if ver.approved_by is None:
+            approved.append(
+                await approve(
+                    session,
+                    officer=officer,
+                    decision_id=decision.id,
+                    version=ver.version,
+                    now=now,
+                    acceptance_days=days,
+                )
+            )
+    return approved
