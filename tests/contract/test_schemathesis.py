@@ -30,6 +30,14 @@ EXAMPLES = int(os.environ.get("NIC_CONTRACT_EXAMPLES", "5"))
 # The README names /healthz, /readyz and /metrics; /asyncapi.json (the event contract, like
 # /openapi.json) is served without a token too: reported, and accepted here as documentation.
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/asyncapi.json"}
+# Routes a service declares public in its OpenAPI (`security: []`); the list is fixed here so
+# that making a route public is a visible change. Published results are public by design.
+DECLARED_PUBLIC: dict[str, set[str]] = {
+    "intake": {
+        "GET /v1/public/calls/{call_id}/results",
+        "GET /v1/public/calls/{call_id}/results.csv",
+    },
+}
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 ROLES: dict[str, dict[str, str]] = {
@@ -116,14 +124,35 @@ def _fill(path: str) -> str:
     return "/".join(out)
 
 
+def declared_public(service: str) -> set[str]:
+    """The operations whose OpenAPI says they need no token (`security: []`)."""
+    return {
+        f"{method.upper()} {path}"
+        for path, item in openapi(service)["paths"].items()
+        for method, operation in item.items()
+        if operation.get("security") == []
+    }
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_only_the_listed_routes_are_declared_public(service):
+    assert declared_public(service) == DECLARED_PUBLIC.get(service, set())
+
+
 @pytest.mark.parametrize("service", SERVICES)
 async def test_every_endpoint_but_health_and_metrics_needs_a_token(services, service):
     wrong: list[str] = []
+    public = declared_public(service)
     async with httpx.AsyncClient(base_url=services[service].url, timeout=10) as client:
         for path, item in openapi(service)["paths"].items():
             if path in PUBLIC:
                 continue
             for method in item:
+                if f"{method.upper()} {path}" in public:
+                    response = await client.request(method.upper(), _fill(path))
+                    if response.status_code == 401:
+                        wrong.append(f"{method.upper()} {path} is declared public: 401")
+                    continue
                 for headers in ({}, {"Authorization": "Bearer not-a-jwt"}):
                     response = await client.request(method.upper(), _fill(path), headers=headers)
                     if response.status_code != 401 or "www-authenticate" not in response.headers:
