@@ -6,7 +6,9 @@ Registers the generated organisations, clusters, levels and member lists in the 
 publishes the call in intake, creates and submits the 36 applications as their applicants,
 waits for eligibility's decisions, builds the panel with its affiliations, lets scoring
 assign reviewers (never a conflicted one), submits every review with deterministic marks,
-records consensus when the call's scheme asks for it, publishes the ranking and prints it.
+records consensus when the call's scheme asks for it, publishes the ranking and prints it; then two officers decide (four-eyes), intake mails the
+letters to its mail folder, one grant is accepted and one declined (a reserve moves up), and the
+granted list is published.
 
 The real call closed on 1 September 2023 16:00 Oslo time, and intake refuses submissions
 after a call's deadline, so the demo's call closes `--deadline-minutes` (default 15) from
@@ -33,6 +35,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from demo.decisions import Decided, decide
+from demo.decisions import render as render_decisions
 from demo.generator import Application, CallData, generate_circular_call
 from nic_intake.domain.templates import terms_for
 from nic_shared.devtoken import mint
@@ -81,6 +85,7 @@ class Report:
     consensus: int = 0
     reviews: int = 0
     mismatches: list[str] = field(default_factory=list)
+    decided: Decided | None = None
     timings: list[tuple[str, float]] = field(default_factory=list)
 
     @property
@@ -144,8 +149,10 @@ class Demo:
         consensus: bool = False,
         timeout_s: float = 90,
         out: Callable[[str], None] = print,
+        mail_dir: str = ".data/intake/mail",
     ) -> None:
         self.urls = urls
+        self.mail_dir = mail_dir
         self.data = data
         self.deadline_minutes = deadline_minutes
         self.reviewers = reviewers
@@ -177,6 +184,7 @@ class Demo:
             assessments = await self.await_decisions(elig)
             await self.score(scoring, call, assessments)
             await self.rank(scoring)
+            self.report.decided = await decide(self, intake, self.report.call_id)
         self.step("done")
         return self.report
 
@@ -635,6 +643,9 @@ def render(report: Report) -> str:
     if report.mismatches:
         lines.append("Not as the generator meant:")
         lines += [f"  ! {m}" for m in report.mismatches]
+    if report.decided is not None:
+        titles = {e["application_id"]: e["title"] for e in report.ranking}
+        lines += render_decisions(report.decided, titles)
     total = report.timings[-1][1] if report.timings else 0.0
     lines.append(f"\nThe whole call in {total:.1f}s.")
     return "\n".join(lines)
@@ -661,6 +672,11 @@ def main(argv: list[str] | None = None) -> int:
         "records the median marks); the circular template itself has none",
     )
     parser.add_argument("--timeout", type=float, default=90, help="seconds per waiting step")
+    parser.add_argument(
+        "--intake-mail",
+        default=os.environ.get("NIC_INTAKE_MAIL_FOLDER", ".data/intake/mail"),
+        help="intake's mail folder, where the letters land (`make run`: .data/intake/mail)",
+    )
     args = parser.parse_args(argv)
     demo = Demo(
         Urls(args.intake, args.eligibility, args.scoring, args.registry),
@@ -669,6 +685,7 @@ def main(argv: list[str] | None = None) -> int:
         reviewers=args.reviewers,
         consensus=args.consensus,
         timeout_s=args.timeout,
+        mail_dir=args.intake_mail,
     )
     try:
         report = asyncio.run(demo.run())

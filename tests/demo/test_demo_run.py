@@ -30,7 +30,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 async def _run(platform: Platform, *, consensus: bool) -> Report:
     lines: list[str] = []
-    demo = Demo(platform.urls, generate_circular_call(), consensus=consensus, out=lines.append)
+    demo = Demo(
+        platform.urls,
+        generate_circular_call(),
+        consensus=consensus,
+        out=lines.append,
+        mail_dir=str(platform.mail_dir("intake")),
+    )
     report = await demo.run()
     assert render(report)
     return report
@@ -52,3 +58,15 @@ async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> 
         assert report.reserve
         assert report.consensus == (len(eligible) if consensus else 0)
         assert report.timings[-1][1] < 60
+        decided = report.decided
+        assert decided is not None
+        assert len(decided.decisions) == len(eligible)
+        assert decided.accepted is not None
+        assert decided.declined is not None
+        assert decided.results
+        standing = [d for d in decided.decisions if d["outcome"] == "granted"]
+        assert len(decided.results) == len(standing) - 1  # the declined one is not listed
+    letters = [
+        p for p in platform.mail_dir("intake").glob("*.eml") if "application/pdf" in p.read_text()
+    ]
+    assert len(letters) >= 2 * len(eligible)  # two runs, a letter per decision
