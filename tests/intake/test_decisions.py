@@ -114,6 +114,12 @@ async def test_approval_sends_letters_mails_and_funding_decided(intake):
     assert body["outcome"] == "granted"
     assert body["amount_nok"] == REQUESTED
     assert body["panel_feedback"] == FEEDBACK
+    status = await intake.client.get(
+        f"/v1/applications/{ranked.apps[0]}/status", headers=applicant(org)
+    )
+    assert status.json()["panel_feedback"] == FEEDBACK
+    assert status.json()["stage"] == "granted"
+    assert status.json()["timeline"][-1]["kind"] == "decided"
     assert body["appeal_deadline"] == "2027-01-31"
     for internal in ("5.75", "novelty", "weighted_total", "officer-"):
         assert internal not in decision.text
@@ -281,3 +287,59 @@ async def test_a_reserve_cannot_accept(intake):
         f"/v1/applications/{ranked.apps[2]}/decision/accept", headers=applicant(ranked.orgs[2])
     )
     problem(refused, 409, "answer-only-when-granted")
+
+
+async def test_an_ineligible_application_is_rejected_on_its_failed_rules(intake):
+    import uuid
+
+    from nic_shared.events.eligibility import (
+        AssessedApplication,
+        EligibilityAssessed,
+        Outcome,
+        RuleOutcome,
+        RuleResultSummary,
+    )
+    from tests.intake.ranked import RANKED_AT, deliver
+
+    ranked = await ranked_call(intake, unranked=True)
+    await deliver(
+        intake,
+        EligibilityAssessed(
+            assessment_id=uuid.uuid4(),
+            application_id=uuid.UUID(ranked.unranked),
+            call_id=uuid.UUID(ranked.call["id"]),
+            version=1,
+            outcome=Outcome.INELIGIBLE,
+            rule_results=[
+                RuleResultSummary(
+                    rule_id="min_companies",
+                    clause="004 §2",
+                    outcome=RuleOutcome.FAIL,
+                    severity="hard",
+                    message_nb="Minst tre bedrifter må delta.",
+                    message_en="At least three companies take part.",
+                )
+            ],
+            assessed_at=RANKED_AT,
+            application=AssessedApplication(
+                title="Ikke rangert",
+                applicant_org_number="910000004",
+                requested_amount_nok=REQUESTED,
+                submitted_at=RANKED_AT,
+            ),
+        ),
+    )
+    drafted = await intake.client.post(
+        f"/v1/calls/{ranked.call['id']}/decisions", headers=FIRST_OFFICER
+    )
+    [rejected] = [i for i in drafted.json()["items"] if i["application_id"] == ranked.unranked]
+    assert rejected["outcome"] == "rejected"
+    assert rejected["reasons"] == [
+        {"nb": "Minst tre bedrifter må delta.", "en": "At least three companies take part."}
+    ]
+    granted = await intake.client.put(
+        f"/v1/applications/{ranked.unranked}/decision",
+        json={"outcome": "granted", "amount_nok": 1, "amount_reason": "x"},
+        headers=FIRST_OFFICER,
+    )
+    problem(granted, 422, "not-in-ranking")  # an ineligible one can only be rejected

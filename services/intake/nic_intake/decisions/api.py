@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import is_officer, not_found, readable
 from nic_intake.applications.api import ERRORS, problem_doc
-from nic_intake.decisions import answers, service
+from nic_intake.decisions import answers, approval, service
 from nic_intake.decisions.schemas import (
     ApplicantDecisionOut,
     ApproveIn,
@@ -124,7 +124,7 @@ async def list_decisions(call_id: UUID, session: SessionDep, officer: Officer) -
 async def approve_call(
     call_id: UUID, request: Request, session: SessionDep, clock: ClockDep, officer: Officer
 ) -> DecisionList:
-    done = await service.approve_all(
+    done = await approval.approve_all(
         session, officer=officer, call_id=call_id, now=clock(), days=_days(request)
     )
     return DecisionList(items=[await to_out(session, d, v) for d, v in done])
@@ -174,7 +174,7 @@ async def approve_one(
     clock: ClockDep,
     officer: Officer,
 ) -> DecisionOut:
-    decision, ver = await service.approve(
+    decision, ver = await approval.approve(
         session,
         officer=officer,
         decision_id=decision_id,

@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from nic_intake.domain.decisions import Outcome
-from nic_intake.models import RankingEntry
+from nic_intake.models import RankingEntry, StatusEntry
+
+INELIGIBLE = "ineligible"
+
+
+async def ineligible_reasons(
+    session: AsyncSession, application_id: uuid.UUID
+) -> list[dict[str, str]]:
+    """The failed eligibility rules, in the rules' own words, from the latest assessment."""
+    entry = (
+        await session.scalars(
+            select(StatusEntry)
+            .where(
+                StatusEntry.application_id == application_id,
+                StatusEntry.kind == "eligibility_assessed",
+            )
+            .order_by(StatusEntry.occurred_at.desc(), StatusEntry.id.desc())
+            .limit(1)
+        )
+    ).first()
+    failed = (entry.details.get("failed_rules") or []) if entry else []
+    reasons = [{"nb": r["message_nb"], "en": r["message_en"]} for r in failed]
+    return reasons or [
+        {
+            "nb": "Søknaden oppfyller ikke utlysningens krav (formell vurdering).",
+            "en": "The application does not meet the call's requirements (eligibility).",
+        }
+    ]
 
 
 def recommended_amount(line: RankingEntry) -> int:

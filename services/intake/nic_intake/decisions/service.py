@@ -16,8 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import not_found
-from nic_intake.decisions import sending
-from nic_intake.decisions.grounds import bulk_outcome, default_reasons, recommended_amount
+from nic_intake.decisions.grounds import (
+    INELIGIBLE,
+    bulk_outcome,
+    default_reasons,
+    ineligible_reasons,
+    recommended_amount,
+)
 from nic_intake.decisions.schemas import DecisionIn
 from nic_intake.domain import decisions as rules
 from nic_intake.domain.decisions import Answer, DecisionRuleBroken, Outcome
@@ -135,6 +140,15 @@ async def _draft_one(
     now: datetime,
 ) -> tuple[Decision, DecisionVersion]:
     line = await session.get(RankingEntry, (call.id, ranking.ranking_version, app.id))
+    if line is None and app.stage == INELIGIBLE and draft.outcome is Outcome.REJECTED:
+        # not ranked because eligibility failed it: rejected on the failed rules
+        line = RankingEntry(
+            call_id=call.id,
+            ranking_version=ranking.ranking_version,
+            application_id=app.id,
+            outcome=INELIGIBLE,
+        )
+        draft.reasons = draft.reasons or await ineligible_reasons(session, app.id)
     if line is None:
         raise UnprocessableContent(
             f"application {app.id} is not in ranking version {ranking.ranking_version}",
@@ -250,111 +264,45 @@ async def draft_bulk(
     decided = set(
         await session.scalars(select(Decision.application_id).where(Decision.call_id == call_id))
     )
+    ineligible = (
+        await session.scalars(
+            select(Application)
+            .where(Application.call_id == call_id, Application.stage == INELIGIBLE)
+            .order_by(Application.submitted_at, Application.id)
+        )
+    ).all()
     made = []
+    for app in ineligible:
+        if app.id not in decided:
+            draft = Draft(outcome=Outcome.REJECTED, amount_nok=None, amount_reason=None, reasons=[])
+            made.append(
+                await _draft_one(
+                    session,
+                    officer=officer,
+                    call=call,
+                    ranking=ranking,
+                    app=app,
+                    draft=draft,
+                    now=now,
+                )
+            )
     for line in lines:
         if line.application_id in decided:
             continue
-        app = await session.get(Application, line.application_id)
-        if app is None:
+        ranked = await session.get(Application, line.application_id)
+        if ranked is None:
             continue
         outcome = bulk_outcome(line)
         draft = Draft(outcome=outcome, amount_nok=None, amount_reason=None, reasons=[])
         made.append(
             await _draft_one(
-                session, officer=officer, call=call, ranking=ranking, app=app, draft=draft, now=now
+                session,
+                officer=officer,
+                call=call,
+                ranking=ranking,
+                app=ranked,
+                draft=draft,
+                now=now,
             )
         )
     return made
-
-
-async def approve(
-    session: AsyncSession,
-    *,
-    officer: Principal,
-    decision_id: uuid.UUID,
-    version: int,
-    now: datetime,
-    acceptance_days: int,
-) -> tuple[Decision, DecisionVersion]:
-    """The second officer's approval; then the letter, the mail and FundingDecided go out."""
-    decision = await session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"no decision {decision_id}", detail_nb=f"finner ingen vedtak {decision_id}")
-    call = await locked_call(session, decision.call_id)
-    await session.refresh(decision)
-    if version != decision.current_version:
-        raise Conflict(
-            f"version {version} is not the current version {decision.current_version}",
-            detail_nb=f"versjon {version} er ikke gjeldende versjon {decision.current_version}",
-            slug="decision-version-stale",
-            rule="approve_current_version",
-        )
-    ver = await current(session, decision)
-    if ver.approved_by is not None:
-        raise Conflict(
-            "this version is already approved",
-            detail_nb="denne versjonen er allerede godkjent",
-            slug="decision-approved",
-            rule="approve_once",
-        )
-    try:
-        rules.check_four_eyes(created_by=ver.created_by, approver=officer.subject)
-    except DecisionRuleBroken as exc:
-        raise refused(exc, status=Conflict) from exc
-    app = await session.get(Application, decision.application_id)
-    assert app is not None
-    await _approve_and_send(
-        session, app, call, decision, ver, officer.subject, now, acceptance_days
-    )
-    return decision, ver
-
-
-async def _approve_and_send(
-    session: AsyncSession,
-    app: Application,
-    call: Call,
-    decision: Decision,
-    ver: DecisionVersion,
-    approver: str,
-    now: datetime,
-    acceptance_days: int,
-) -> None:
-    ver.approved_by = approver
-    ver.approved_at = now
-    if ver.outcome == Outcome.GRANTED.value and ver.acceptance_deadline is None:
-        ver.acceptance_deadline = rules.acceptance_deadline(now, acceptance_days)
-    session.add(
-        DecisionAudit(
-            decision_id=decision.id,
-            version=ver.version,
-            action="approved",
-            actor=approver,
-            at=now,
-            details={},
-        )
-    )
-    await sending.send(session, app=app, call=call, decision=decision, ver=ver, now=now)
-
-
-async def approve_all(
-    session: AsyncSession, *, officer: Principal, call_id: uuid.UUID, now: datetime, days: int
-) -> list[tuple[Decision, DecisionVersion]]:
-    """Approve every draft of the call that another officer made (four-eyes per decision)."""
-    await locked_call(session, call_id)
-    approved = []
-    for decision in (
-        await session.scalars(select(Decision).where(Decision.call_id == call_id))
-    ).all():
-        ver = await current(session, decision)
-        if ver.approved_by is None:
-            approved.append(
-                await approve(
-                    session,
-                    officer=officer,
-                    decision_id=decision.id,
-                    version=ver.version,
-                    now=now,
-                    acceptance_days=days,
-                )
-            )
-    return approved

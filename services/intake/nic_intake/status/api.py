@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from nic_intake.access import readable
@@ -33,6 +33,9 @@ class StatusOut(BaseModel):
     status: ApplicationStatus
     stage: str | None
     version: int
+    panel_feedback: str | None = Field(
+        default=None, description="The panel's comments released to the applicant (no marks)."
+    )
     timeline: list[TimelineEntry]
 
 
@@ -55,6 +58,7 @@ async def application_status(
         status=ApplicationStatus(app.status),
         stage=app.stage,
         version=app.submitted_version,
+        panel_feedback=app.panel_feedback,
         timeline=[
             TimelineEntry(
                 kind=r.kind, outcome=r.outcome, details=r.details, occurred_at=r.occurred_at
