@@ -343,3 +343,23 @@ async def test_an_ineligible_application_is_rejected_on_its_failed_rules(intake)
         headers=FIRST_OFFICER,
     )
     problem(granted, 422, "not-in-ranking")  # an ineligible one can only be rejected
+
+
+async def test_two_lapse_runs_at_once_promote_the_reserve_once(intake):
+    import asyncio
+
+    ranked = await ranked_call(intake)
+    await decide_and_approve(intake, ranked)
+    intake.clock.now += timedelta(days=15)
+    url = f"/v1/calls/{ranked.call['id']}/decisions/lapse"
+    first, second = await asyncio.gather(
+        intake.client.post(url, headers=OFFICER), intake.client.post(url, headers=OFFICER)
+    )
+    assert {first.status_code, second.status_code} <= {200, 503}
+    promoted = [r.json()["promoted"] for r in (first, second) if r.status_code == 200]
+    assert sum(len(p) for p in promoted) == 1
+    reserve = await intake.client.get(
+        f"/v1/applications/{ranked.apps[2]}/decision", headers=applicant(ranked.orgs[2])
+    )
+    assert reserve.json()["version"] == 2
+    assert await scalar(intake.database_url, "SELECT count(*) FROM decision_versions") == 5
