@@ -14,6 +14,7 @@ from tests.intake.ranked import (
     FEEDBACK,
     FIRST_OFFICER,
     REQUESTED,
+    SECOND_OFFICER,
     decide_and_approve,
     ranked_call,
 )
@@ -363,3 +364,33 @@ async def test_two_lapse_runs_at_once_promote_the_reserve_once(intake):
     )
     assert reserve.json()["version"] == 2
     assert await scalar(intake.database_url, "SELECT count(*) FROM decision_versions") == 5
+
+
+async def test_a_correction_in_progress_leaves_the_sent_decision_visible(intake):
+    ranked = await ranked_call(intake)
+    await decide_and_approve(intake, ranked)
+    own = applicant(ranked.orgs[0])
+    url = f"/v1/applications/{ranked.apps[0]}/decision"
+    sent = (await intake.client.get(url, headers=own)).json()
+    corrected = await intake.client.put(
+        url, json={"outcome": "granted", "amount_nok": 1_000_000}, headers=FIRST_OFFICER
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["version"] == 2
+    still = await intake.client.get(url, headers=own)
+    assert still.json() == sent  # the draft is not the applicant's to see
+    letter = await intake.client.get(f"{url}/letter", headers=own)
+    assert letter.status_code == 200
+    pending = await intake.client.post(f"{url}/accept", headers=own)
+    problem(pending, 409, "decision-pending")
+    approved = await intake.client.post(
+        f"/v1/decisions/{sent['decision_id']}/approve", json={"version": 2}, headers=SECOND_OFFICER
+    )
+    assert approved.status_code == 200, approved.text
+    now = (await intake.client.get(url, headers=own)).json()
+    assert (now["version"], now["amount_nok"]) == (2, 1_000_000)
+    assert now["letter_sha256"] != sent["letter_sha256"]
+    stale = await intake.client.post(
+        f"/v1/decisions/{sent['decision_id']}/approve", json={"version": 1}, headers=SECOND_OFFICER
+    )
+    problem(stale, 409, "decision-version-stale")

@@ -76,6 +76,10 @@ TITLES: dict[str, tuple[str, str]] = {
     ),
     "answered-once": ("Tilsagnet er allerede besvart", "The grant has already been answered"),
     "acceptance-deadline": ("Svarfristen er passert", "The acceptance deadline has passed"),
+    "decision-pending": (
+        "En ny versjon av vedtaket er under arbeid",
+        "A new version of the decision is being prepared",
+    ),
     "nothing-to-publish": ("Ingen tilsagn å publisere", "No grants to publish"),
 }
 

@@ -103,7 +103,12 @@ async def answer(
     await session.refresh(decision)
     ver = await current(session, decision)
     if ver.approved_at is None:
-        raise not_found(application_id)  # a draft is not the applicant's to see
+        raise Conflict(
+            "a new version of this decision is being prepared; answer it once it is sent",
+            detail_nb="en ny versjon av vedtaket er under arbeid; svar når den er sendt",
+            slug="decision-pending",
+            rule="answer_sent_version",
+        )
     try:
         rules.check_answer(
             outcome=Outcome(ver.outcome),
@@ -160,6 +165,9 @@ async def promote(
             RankingEntry, (call.id, ver.ranking_version, decision.application_id)
         )
         amount = (line.requested_amount_nok if line else None) or 0
+        if amount <= 0:
+            # an unknown amount never fits, so it stops the list rather than being jumped
+            amount = call.budget_frame_nok + 1
         reserves.append(
             Reserve(decision_id=decision.id, rank=decision.rank or 10**6, amount_nok=amount)
         )

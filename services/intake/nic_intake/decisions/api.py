@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.access import is_officer, not_found, readable
+from nic_intake.access import not_found, readable
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.decisions import answers, approval, service
 from nic_intake.decisions.schemas import (
@@ -44,12 +44,11 @@ def _days(request: Request) -> int:
     return settings.decision_acceptance_days
 
 
-async def _letter(session: AsyncSession, decision: Decision) -> DecisionLetter | None:
+async def _letter(session: AsyncSession, decision: Decision, version: int) -> DecisionLetter | None:
     return (
         await session.scalars(
             select(DecisionLetter).where(
-                DecisionLetter.decision_id == decision.id,
-                DecisionLetter.version == decision.current_version,
+                DecisionLetter.decision_id == decision.id, DecisionLetter.version == version
             )
         )
     ).one_or_none()
@@ -57,8 +56,8 @@ async def _letter(session: AsyncSession, decision: Decision) -> DecisionLetter |
 
 async def to_out(session: AsyncSession, decision: Decision, ver: DecisionVersion) -> DecisionOut:
     app = await session.get(Application, decision.application_id)
-    letter = await _letter(session, decision)
-    answered = await service.answer_of(session, decision)
+    letter = await _letter(session, decision, ver.version)
+    answered = await service.answer_of(session, decision, ver.version)
     return DecisionOut(
         decision_id=decision.id,
         application_id=decision.application_id,
@@ -185,18 +184,18 @@ async def approve_one(
     return await to_out(session, decision, ver)
 
 
-async def _sent(session: AsyncSession, principal: Principal, application_id: UUID) -> Decision:
-    """The application's decision when the caller may read it and it has been sent."""
+async def _sent(
+    session: AsyncSession, principal: Principal, application_id: UUID
+) -> tuple[Decision, DecisionVersion]:
+    """The decision and its newest sent version, when the caller may read the application."""
     app = await readable(session, principal, application_id)
     decision = (
         await session.scalars(select(Decision).where(Decision.application_id == app.id))
     ).one_or_none()
-    if decision is None:
+    ver = await service.latest_sent(session, decision) if decision else None
+    if decision is None or ver is None:
         raise not_found(application_id)
-    ver = await service.current(session, decision)
-    if ver.approved_at is None and not is_officer(principal):
-        raise not_found(application_id)
-    return decision
+    return decision, ver
 
 
 @router.get(
@@ -208,10 +207,8 @@ async def _sent(session: AsyncSession, principal: Principal, application_id: UUI
 async def read_decision(
     application_id: UUID, session: SessionDep, principal: Anyone
 ) -> ApplicantDecisionOut:
-    decision = await _sent(session, principal, application_id)
-    out = await to_out(session, decision, await service.current(session, decision))
-    if out.approved_at is None:
-        raise not_found(application_id)
+    decision, ver = await _sent(session, principal, application_id)
+    out = await to_out(session, decision, ver)
     return ApplicantDecisionOut(
         **out.model_dump(include=set(ApplicantDecisionOut.model_fields) - {"decided_at"}),
         decided_at=out.approved_at,
@@ -225,8 +222,8 @@ async def read_decision(
     responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
 )
 async def download_letter(application_id: UUID, session: SessionDep, principal: Anyone) -> Response:
-    decision = await _sent(session, principal, application_id)
-    letter = await _letter(session, decision)
+    decision, ver = await _sent(session, principal, application_id)
+    letter = await _letter(session, decision, ver.version)
     if letter is None:
         raise not_found(application_id)
     return Response(

@@ -81,15 +81,33 @@ async def current(session: AsyncSession, decision: Decision) -> DecisionVersion:
     return ver
 
 
-async def answer_of(session: AsyncSession, decision: Decision) -> DecisionAcceptance | None:
+async def answer_of(
+    session: AsyncSession, decision: Decision, version: int | None = None
+) -> DecisionAcceptance | None:
+    """The answer to one version (default: the current one)."""
     return (
         await session.scalars(
             select(DecisionAcceptance).where(
                 DecisionAcceptance.decision_id == decision.id,
-                DecisionAcceptance.version == decision.current_version,
+                DecisionAcceptance.version == (version or decision.current_version),
             )
         )
     ).one_or_none()
+
+
+async def latest_sent(session: AsyncSession, decision: Decision) -> DecisionVersion | None:
+    """The newest approved version: what the applicant has been told (a newer draft is not)."""
+    return (
+        await session.scalars(
+            select(DecisionVersion)
+            .where(
+                DecisionVersion.decision_id == decision.id,
+                DecisionVersion.approved_at.is_not(None),
+            )
+            .order_by(DecisionVersion.version.desc())
+            .limit(1)
+        )
+    ).first()
 
 
 async def committed(
