@@ -19,6 +19,7 @@ from nic_shared.events.scoring import (
     RankingPublished,
 )
 from tests.intake.builders import (
+    CLUSTER_A,
     OFFICER,
     OTHER_ORG,
     OWNER,
@@ -44,6 +45,7 @@ def content_for(org: str, title: str) -> dict[str, Any]:
     others = [o for o in ORGS if o != org][:2]
     content = circular_content()
     content["title"] = title
+    content["cluster_id"] = CLUSTER_A
     content["project_owner"] = org
     content["partners"] = [
         {"org_number": org, "name": f"Eier {org} AS", "role": "owner", "declared_sme": True},

@@ -394,3 +394,20 @@ async def test_a_correction_in_progress_leaves_the_sent_decision_visible(intake)
         f"/v1/decisions/{sent['decision_id']}/approve", json={"version": 1}, headers=SECOND_OFFICER
     )
     problem(stale, 409, "decision-version-stale")
+
+
+async def test_a_cluster_manager_does_not_read_the_decision(intake):
+    from tests.support.services import auth
+
+    ranked = await ranked_call(intake)
+    await decide_and_approve(intake, ranked)
+    from tests.intake.builders import CLUSTER_A
+
+    manager = auth("cluster_manager", cluster=CLUSTER_A)
+    sees = await intake.client.get(f"/v1/applications/{ranked.apps[0]}/status", headers=manager)
+    assert sees.status_code == 200  # the manager may follow the application, not its decision
+    for path in ("decision", "decision/letter"):
+        response = await intake.client.get(
+            f"/v1/applications/{ranked.apps[0]}/{path}", headers=manager
+        )
+        assert response.status_code == 404

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.access import not_found, readable
+from nic_intake.access import is_officer, may_write, not_found, readable
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.decisions import answers, approval, service
 from nic_intake.decisions.schemas import (
@@ -189,6 +189,8 @@ async def _sent(
 ) -> tuple[Decision, DecisionVersion]:
     """The decision and its newest sent version, when the caller may read the application."""
     app = await readable(session, principal, application_id)
+    if not (is_officer(principal) or may_write(principal, app)):
+        raise not_found(application_id)  # the decision is the applicant's and the programme's
     decision = (
         await session.scalars(select(Decision).where(Decision.application_id == app.id))
     ).one_or_none()
