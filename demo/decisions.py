@@ -29,6 +29,7 @@ class Decided:
     results_url: str = ""
     letters_url: str = ""
     mail_dir: str = ""
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 async def decide(demo: Any, intake: httpx.AsyncClient, call_id: str) -> Decided:
@@ -36,7 +37,7 @@ async def decide(demo: Any, intake: httpx.AsyncClient, call_id: str) -> Decided:
     from demo.run import OFFICER, applicant, bearer, eventually, expect
 
     approver = bearer(roles=["programme_officer"], subject=APPROVER_SUBJECT)
-    out = Decided(mail_dir=demo.mail_dir)
+    out = Decided(mail_dir=demo.mail_dir, titles={i: a.title for i, a in demo.app_ids.items()})
 
     async def drafted() -> list[dict[str, Any]] | None:
         # intake learns the ranking from scoring's events; until then there is none (409)
@@ -87,15 +88,14 @@ async def decide(demo: Any, intake: httpx.AsyncClient, call_id: str) -> Decided:
         await intake.post(f"/v1/calls/{call_id}/results/publish", headers=OFFICER), 200
     )
     out.results = list(published["items"])
-    out.results_url = f"{intake.base_url}v1/public/calls/{call_id}/results".replace("//v1", "/v1")
-    out.letters_url = f"{intake.base_url}v1/applications/<id>/decision/letter".replace(
-        "//v1", "/v1"
-    )
+    base = str(demo.urls.intake).rstrip("/")
+    out.results_url = f"{base}/v1/public/calls/{call_id}/results"
+    out.letters_url = f"{base}/v1/applications/<id>/decision/letter"
     demo.step(f"intake: {len(out.results)} granted projects published")
     return out
 
 
-def render(decided: Decided, titles: dict[str, str]) -> list[str]:
+def render(decided: Decided) -> list[str]:
     lines = ["", "Decisions (approved by two officers; the letters are PDFs):"]
     for d in decided.decisions:
         note = ""
@@ -106,7 +106,7 @@ def render(decided: Decided, titles: dict[str, str]) -> list[str]:
         elif d in decided.promoted:
             note = f"  promoted from the reserve list (version {d['version']})"
         amount = f"NOK {d['amount_nok']:,}" if d["outcome"] == "granted" else ""
-        title = titles.get(d["application_id"], d["application_id"])[:34]
+        title = decided.titles.get(d["application_id"], d["application_id"])[:34]
         lines.append(f"  {title:<34} {d['outcome']:<9} {amount:>15}{note}")
     if decided.declined and not decided.promoted:
         lines.append("  (the next reserve's amount does not fit what the decline freed)")

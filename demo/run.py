@@ -644,8 +644,7 @@ def render(report: Report) -> str:
         lines.append("Not as the generator meant:")
         lines += [f"  ! {m}" for m in report.mismatches]
     if report.decided is not None:
-        titles = {e["application_id"]: e["title"] for e in report.ranking}
-        lines += render_decisions(report.decided, titles)
+        lines += render_decisions(report.decided)
     total = report.timings[-1][1] if report.timings else 0.0
     lines.append(f"\nThe whole call in {total:.1f}s.")
     return "\n".join(lines)
