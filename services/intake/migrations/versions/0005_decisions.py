@@ -106,9 +106,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["decision_id"], ["decisions.id"], name="fk_decision_acceptances_decision_id_decisions"
         ),
-        sa.UniqueConstraint(
-            "decision_id", "version", name="uq_decision_acceptances_decision_id_version"
-        ),
+        sa.UniqueConstraint("decision_id", "version", name="uq_decision_acceptances_decision_id"),
     )
     op.create_table(
         "decision_letters",
@@ -123,9 +121,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["decision_id"], ["decisions.id"], name="fk_decision_letters_decision_id_decisions"
         ),
-        sa.UniqueConstraint(
-            "decision_id", "version", name="uq_decision_letters_decision_id_version"
-        ),
+        sa.UniqueConstraint("decision_id", "version", name="uq_decision_letters_decision_id"),
     )
     op.create_table(
         "published_results",
