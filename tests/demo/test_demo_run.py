@@ -60,7 +60,7 @@ async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> 
         assert report.timings[-1][1] < 60
         decided = report.decided
         assert decided is not None
-        assert len(decided.decisions) == len(eligible)
+        assert len(decided.decisions) == len(data.applications)  # ineligible ones rejected
         assert decided.accepted is not None
         assert decided.declined is not None
         assert decided.results
@@ -69,4 +69,4 @@ async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> 
     letters = [
         p for p in platform.mail_dir("intake").glob("*.eml") if "application/pdf" in p.read_text()
     ]
-    assert len(letters) >= 2 * len(eligible)  # two runs, a letter per decision
+    assert len(letters) >= 2 * len(data.applications)  # two runs, a letter per decision

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,12 +36,12 @@ from nic_intake.models import (
     RankingEntry,
 )
 from nic_shared.auth import Principal
-from nic_shared.problems import Conflict, NotFound, UnprocessableContent
+from nic_shared.problems import Conflict, NotFound, Problem, UnprocessableContent
 
 POLICY = "policy:reserve-promotion"
 
 
-def refused(exc: DecisionRuleBroken, *, status: type[Exception] = UnprocessableContent) -> Any:
+def refused(exc: DecisionRuleBroken, *, status: type[Problem] = UnprocessableContent) -> Problem:
     """A broken rule as an RFC 9457 problem naming the field and the rule."""
     slug = exc.rule.replace("_", "-")
     if status is Conflict:
