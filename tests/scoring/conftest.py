@@ -17,7 +17,13 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from nic_scoring.consumers import on_assessed, on_call_published, on_overridden, on_withdrawn
+from nic_scoring.consumers import (
+    on_assessed,
+    on_call_published,
+    on_overridden,
+    on_submitted,
+    on_withdrawn,
+)
 from nic_scoring.main import MIGRATIONS, create_app
 from nic_scoring.settings import ScoringSettings
 from nic_shared.events import EventPayload, new_event
@@ -27,7 +33,7 @@ from nic_shared.events.eligibility import (
     EligibilityOverridden,
     Outcome,
 )
-from nic_shared.events.intake import ApplicationWithdrawn, CallPublished
+from nic_shared.events.intake import ApplicationSubmitted, ApplicationWithdrawn, CallPublished
 from nic_shared.events.specs import (
     Criterion,
     LocalText,
@@ -80,6 +86,7 @@ class Scoring:
             EligibilityAssessed: on_assessed,
             EligibilityOverridden: on_overridden,
             ApplicationWithdrawn: on_withdrawn,
+            ApplicationSubmitted: on_submitted,
         }[type(payload)]
         event = new_event(payload, source="/nic/test")
         async with self.app.state.db.transaction() as session:

@@ -153,7 +153,9 @@ async def test_thresholds_are_reported_and_exclude_from_funding(scoring: Scoring
     weak = await scoring.scored(call, (3, 3, 3, 3), panel, member)
     [scored] = await scoring.events("no.nic.panel.scored.v1")
     assert scored["passed_thresholds"] is False
-    assert scored["threshold_misses"] == [{"criterion_id": None, "required": "4", "actual": "3"}]
+    assert scored["threshold_misses"] == [
+        {"criterion_id": None, "required": "4.00", "actual": "3.00"}
+    ]
     preview = await scoring.client.get(f"/v1/calls/{call}/ranking/preview", headers=OFFICER)
     assert [(e["application_id"], e["rank"], e["outcome"]) for e in preview.json()["entries"]] == [
         (weak, None, "not_recommended")

@@ -24,6 +24,7 @@ from nic_shared.auth import Principal, Role, require
 from nic_shared.events.scoring import CriterionMark
 from nic_shared.events.specs import ScoringSchemeSpec
 from nic_shared.problems import Conflict, Forbidden, NotFound, UnprocessableContent
+from nic_shared.scores import Score
 
 Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]
 PanelOrOfficer = Annotated[Principal, Depends(require(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER))]
@@ -62,7 +63,7 @@ class MarkIn(BaseModel):
 
 class MarkOut(BaseModel):
     criterion_id: str
-    mark: Decimal
+    mark: Score
     comment: str | None = None
 
 

@@ -7,6 +7,7 @@
   one application arrive in order: the Kafka key is its id). An application that stops
   being scorable has its panel work set aside (audited).
 - ApplicationWithdrawn: the application is withdrawn for good; its work is set aside.
+- ApplicationSubmitted: the submitted content, kept for the panel to read (ADR 0003).
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_scoring.common import panel_of_call
-from nic_scoring.models import ApplicationStatus, CallScheme, ScoringApplication
+from nic_scoring.models import (
+    ApplicationStatus,
+    CallScheme,
+    ScoringApplication,
+    SubmittedVersion,
+)
 from nic_scoring.panels.invalidation import set_aside
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
@@ -28,7 +34,7 @@ from nic_shared.events.eligibility import (
     EligibilityOverridden,
     Outcome,
 )
-from nic_shared.events.intake import ApplicationWithdrawn, CallPublished
+from nic_shared.events.intake import ApplicationSubmitted, ApplicationWithdrawn, CallPublished
 
 EVENT_ACTOR = "event"
 _STATUS = {
@@ -162,9 +168,29 @@ async def on_withdrawn(
     )
 
 
+async def on_submitted(
+    session: AsyncSession, payload: ApplicationSubmitted, _event: CloudEvent, _context: Any
+) -> None:
+    """Keep each submitted version's content once (a redelivery changes nothing)."""
+    key = (payload.application_id, payload.version)
+    if await session.get(SubmittedVersion, key) is not None:
+        return
+    session.add(
+        SubmittedVersion(
+            application_id=payload.application_id,
+            version=payload.version,
+            call_id=payload.call_id,
+            content=payload.content.model_dump(mode="json"),
+            content_sha256=payload.content_sha256,
+            submitted_at=payload.submitted_at,
+        )
+    )
+
+
 SUBSCRIPTIONS: list[Subscription[Any]] = [
     Subscription(CallPublished, on_call_published),
     Subscription(EligibilityAssessed, on_assessed),
     Subscription(EligibilityOverridden, on_overridden),
     Subscription(ApplicationWithdrawn, on_withdrawn),
+    Subscription(ApplicationSubmitted, on_submitted),
 ]

@@ -75,6 +75,22 @@ class ScoringApplication(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class SubmittedVersion(Base):
+    """A submitted version's content as ApplicationSubmitted carried it, for the panel to read.
+
+    Members read only the newest one (the version the panel is told of); drafts never come.
+    """
+
+    __tablename__ = "submitted_versions"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Panel(Base):
     __tablename__ = "panels"
 
@@ -82,6 +98,11 @@ class Panel(Base):
     call_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     reviewers_per_application: Mapped[int] = mapped_column(Integer)
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Blind review: members see no applicant or partner identity (conflicts still checked)."""
+    opens_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reminder_days_before: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -94,6 +115,7 @@ class PanelMember(Base):
     panel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("panels.id"), primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
     chair: Mapped[bool] = mapped_column(Boolean)
     org_numbers: Mapped[list[str]] = mapped_column(JSON)
     cluster_ids: Mapped[list[str]] = mapped_column(JSON)
@@ -137,6 +159,7 @@ class ReviewRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     marks: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
+    applicant_comment: Mapped[str | None] = mapped_column(Text)
     invalid_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -148,6 +171,7 @@ class Consensus(Base):
     application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     marks: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text)
+    applicant_feedback: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

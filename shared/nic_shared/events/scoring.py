@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nic_shared.events.base import EventPayload
 from nic_shared.money import Nok
+from nic_shared.scores import Score
 
 TOPIC = "nic.scoring"
 
@@ -19,7 +19,7 @@ class CriterionMark(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     criterion_id: str
-    mark: Decimal
+    mark: Score
 
 
 class ReviewSubmitted(EventPayload):
@@ -43,8 +43,8 @@ class ThresholdMiss(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     criterion_id: str | None
-    required: Decimal
-    actual: Decimal
+    required: Score
+    actual: Score
 
 
 class PanelScored(EventPayload):
@@ -56,7 +56,7 @@ class PanelScored(EventPayload):
     application_id: UUID
     call_id: UUID
     marks: list[CriterionMark]
-    weighted_total: Decimal
+    weighted_total: Score
     passed_thresholds: bool
     threshold_misses: list[ThresholdMiss] = Field(default_factory=list)
     by_consensus: bool
@@ -82,7 +82,7 @@ class RankingEntry(BaseModel):
     application_id: UUID
     title: str
     rank: int | None = Field(description="None for applications below a threshold.")
-    weighted_total: Decimal
+    weighted_total: Score
     requested_amount_nok: Nok
     outcome: FundingOutcome
 

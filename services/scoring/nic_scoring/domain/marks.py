@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
 from nic_shared.events.scoring import CriterionMark
 from nic_shared.events.specs import ScoringSchemeSpec
+from nic_shared.scores import rounded
 
 EXACT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 
@@ -57,9 +58,8 @@ def to_decimal(value: Fraction) -> Decimal:
     return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
-def display(value: Decimal, places: int = 2) -> Decimal:
-    """A value rounded half-up for people to read (5.445 -> 5.45); never compare these."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+display = rounded
+"""A value rounded half-up for people to read (5.445 -> 5.45); never compare these."""
 
 
 def validate_marks(scheme: ScoringSchemeSpec, marks: Iterable[CriterionMark]) -> dict[str, Decimal]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from nic_scoring.common import MarkIn, MarkOut
+from nic_shared.scores import Score
 
 
 class ProposalIn(BaseModel):
@@ -25,7 +25,7 @@ class ProposalOut(BaseModel):
     priority: int
     application_id: UUID
     title: str
-    weighted_total: Decimal
+    weighted_total: Score
     received_at: datetime
     marks: list[MarkOut]
     forward: bool = Field(description="Among the top four the cluster sends to the programme.")

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from nic_shared.events.scoring import FundingOutcome
+from nic_shared.scores import Score
 
 
 class EntryOut(BaseModel):
     application_id: UUID
     title: str
     rank: int | None
-    weighted_total: Decimal
+    weighted_total: Score = Field(
+        description="Rounded for reading; entries are ranked on the unrounded totals."
+    )
     requested_amount_nok: int
     outcome: FundingOutcome
 

@@ -81,7 +81,9 @@ async def save_review_draft(
     who: PanelOrOfficer,
 ) -> schemas.ReviewOut:
     mine = await service.assigned(session, who, application_id, lock=True)
-    review = await service.save_draft(session, mine, body.marks, body.comment, clock())
+    review = await service.save_draft(
+        session, mine, body.marks, body.comment, clock(), applicant_comment=body.applicant_comment
+    )
     return service.review_out(mine.scheme, review)
 
 
@@ -102,7 +104,14 @@ async def submit_review(
 ) -> schemas.ReviewOut | Response:
     async def work() -> schemas.ReviewOut:
         mine = await service.assigned(session, who, application_id, lock=True)
-        review = await service.submit(session, mine, body.marks, body.comment, clock())
+        review = await service.submit(
+            session,
+            mine,
+            body.marks,
+            body.comment,
+            clock(),
+            applicant_comment=body.applicant_comment,
+        )
         return service.review_out(mine.scheme, review)
 
     return await once.run(
@@ -146,7 +155,7 @@ async def record_consensus(
     panel = await _panel(session, app)
     _, scheme = await scheme_for(session, app.call_id)
     row = await results.record_consensus(
-        session, who, app, panel, scheme, body.marks, body.comment, clock()
+        session, who, app, panel, scheme, body.marks, body.comment, body.applicant_feedback, clock()
     )
     return results.result_out(row)
 

@@ -109,6 +109,7 @@ async def record_consensus(
     scheme: ScoringSchemeSpec,
     marks: list[MarkIn],
     comment: str,
+    feedback: str | None,
     now: datetime,
 ) -> models.PanelResultRow:
     """The chair (not conflicted with the application) or an officer records the consensus."""
@@ -129,16 +130,16 @@ async def record_consensus(
     except InvalidMarksError as error:
         raise invalid_marks(error, marks) from error
     await session.execute(delete(models.Consensus).where(models.Consensus.application_id == app.id))
-    session.add(
-        models.Consensus(
-            application_id=app.id,
-            marks=stored_marks(marks),
-            comment=comment,
-            recorded_by=principal.subject,
-            recorded_at=now,
-        )
+    consensus = models.Consensus(
+        application_id=app.id,
+        marks=stored_marks(marks),
+        comment=comment,
+        applicant_feedback=feedback,
+        recorded_by=principal.subject,
+        recorded_at=now,
     )
-    return await _store(session, app, scheme, agreed, reviews, now)
+    session.add(consensus)
+    return await _store(session, app, scheme, agreed, reviews, now, consensus)
 
 
 def _from_reviews(scheme: ScoringSchemeSpec, reviews: list[models.ReviewRow]) -> PanelScore:
@@ -154,6 +155,7 @@ async def _store(
     result: PanelScore,
     reviews: list[models.ReviewRow],
     now: datetime,
+    consensus: models.Consensus | None = None,
 ) -> models.PanelResultRow:
     misses = [
         ThresholdMiss(criterion_id=m.criterion_id, required=m.required, actual=m.actual)
@@ -166,7 +168,7 @@ async def _store(
     row.marks = {k: str(v) for k, v in result.marks.items()}
     row.weighted_total = str(result.weighted_total)
     row.passed_thresholds = result.passed_thresholds
-    row.threshold_misses = [m.model_dump(mode="json") for m in misses]
+    row.threshold_misses = [_exact_miss(m) for m in misses]  # exact; rounded when served
     row.by_consensus = result.by_consensus
     row.reviewer_ids = sorted(str(r.member_id) for r in reviews)
     row.scored_at = now
@@ -181,10 +183,30 @@ async def _store(
             passed_thresholds=result.passed_thresholds,
             threshold_misses=misses,
             by_consensus=result.by_consensus,
+            applicant_feedback=applicant_feedback(consensus, reviews),
             scored_at=now,
         ),
     )
     return row
+
+
+def _exact_miss(miss: ThresholdMiss) -> dict[str, str | None]:
+    return {
+        "criterion_id": miss.criterion_id,
+        "required": str(miss.required),
+        "actual": str(miss.actual),
+    }
+
+
+def applicant_feedback(
+    consensus: models.Consensus | None, reviews: list[models.ReviewRow]
+) -> str | None:
+    """What the panel releases to the applicant: the consensus text when there is one, else
+    the reviewers' comments to the applicant (unsigned), never their internal notes."""
+    if consensus is not None and consensus.applicant_feedback:
+        return consensus.applicant_feedback
+    texts = [r.applicant_comment for r in reviews if r.applicant_comment]
+    return "\n\n".join(texts) or None
 
 
 def result_out(row: models.PanelResultRow) -> ResultOut:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from nic_scoring.common import MarkIn, MarkOut
+from nic_shared.scores import Score
+
+APPLICANT_COMMENT = (
+    "Released to the applicant with the outcome (unsigned); `comment` stays internal to the panel."
+)
 
 
 class ReviewIn(BaseModel):
@@ -16,6 +20,9 @@ class ReviewIn(BaseModel):
 
     marks: list[MarkIn] = Field(max_length=50)
     comment: str | None = Field(default=None, max_length=20_000)
+    applicant_comment: str | None = Field(
+        default=None, max_length=20_000, description=APPLICANT_COMMENT
+    )
 
 
 class SubmitIn(BaseModel):
@@ -25,6 +32,9 @@ class SubmitIn(BaseModel):
 
     marks: list[MarkIn] | None = Field(default=None, max_length=50)
     comment: str | None = Field(default=None, max_length=20_000)
+    applicant_comment: str | None = Field(
+        default=None, max_length=20_000, description=APPLICANT_COMMENT
+    )
 
 
 class ReviewOut(BaseModel):
@@ -33,6 +43,7 @@ class ReviewOut(BaseModel):
     status: str
     marks: list[MarkOut]
     comment: str | None
+    applicant_comment: str | None
     updated_at: datetime
     submitted_at: datetime | None
 
@@ -63,18 +74,25 @@ class ConsensusIn(BaseModel):
 
     marks: list[MarkIn] = Field(max_length=50)
     comment: str = Field(min_length=1, max_length=20_000)
+    applicant_feedback: str | None = Field(
+        default=None,
+        max_length=20_000,
+        description="The panel's joint assessment released to the applicant with the outcome.",
+    )
 
 
 class ThresholdMissOut(BaseModel):
     criterion_id: str | None
-    required: Decimal
-    actual: Decimal
+    required: Score
+    actual: Score
 
 
 class ResultOut(BaseModel):
     application_id: UUID
-    marks: dict[str, Decimal]
-    weighted_total: Decimal
+    marks: dict[str, Score]
+    weighted_total: Score = Field(
+        description="Rounded for reading; the ranking orders by the unrounded total."
+    )
     passed_thresholds: bool
     threshold_misses: list[ThresholdMissOut]
     by_consensus: bool

@@ -130,6 +130,7 @@ async def save_draft(
     comment: str | None,
     now: datetime,
     *,
+    applicant_comment: str | None = None,
     status: ReviewStatus = ReviewStatus.DRAFT,
 ) -> models.ReviewRow:
     """Create or replace the caller's draft (or, from `submit`, the submitted review);
@@ -154,6 +155,7 @@ async def save_draft(
     review.submitted_at = now if status is ReviewStatus.SUBMITTED else None
     review.marks = stored_marks(marks)
     review.comment = comment
+    review.applicant_comment = applicant_comment
     review.updated_at = now
     await session.flush()
     return review
@@ -165,10 +167,20 @@ async def submit(
     marks: list[MarkIn] | None,
     comment: str | None,
     now: datetime,
+    *,
+    applicant_comment: str | None = None,
 ) -> models.ReviewRow:
     """Submit (saving the given marks first, if any): ReviewSubmitted, maybe PanelScored."""
     if marks is not None:
-        review = await save_draft(session, who, marks, comment, now, status=ReviewStatus.SUBMITTED)
+        review = await save_draft(
+            session,
+            who,
+            marks,
+            comment,
+            now,
+            applicant_comment=applicant_comment,
+            status=ReviewStatus.SUBMITTED,
+        )
     else:
         found = who.review
         if found is None:
@@ -176,6 +188,8 @@ async def submit(
         if found.status == ReviewStatus.SUBMITTED.value:
             raise Conflict("the review is already submitted", slug="review-submitted")
         found.status = ReviewStatus.SUBMITTED.value
+        if applicant_comment is not None:
+            found.applicant_comment = applicant_comment
         found.submitted_at = now
         found.updated_at = now
         await session.flush()
@@ -206,6 +220,7 @@ def review_out(scheme: ScoringSchemeSpec, row: models.ReviewRow) -> schemas.Revi
         status=row.status,
         marks=marks_out(scheme, row.marks),
         comment=row.comment,
+        applicant_comment=row.applicant_comment,
         updated_at=row.updated_at,
         submitted_at=row.submitted_at,
     )
