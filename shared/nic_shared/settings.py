@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me"
+DEV_LINK_SECRET = "dev-only-attachment-link-secret-not-for-production"
 _PLACEHOLDERS = {DEV_JWT_SECRET, "", "changeme", "change-me", "secret"}
 
 
@@ -73,6 +74,11 @@ class ServiceSettings(BaseSettings):
     mail_backoff_max_s: float = Field(default=60.0, gt=0)
     mail_max_attempts: int = Field(default=20, ge=1)
 
+    attachment_link_secret: str = Field(
+        default=DEV_LINK_SECRET,
+        description="HMAC secret scoring signs panel attachment links with and intake verifies.",
+    )
+
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     otel_exporter_otlp_endpoint: str | None = Field(
@@ -91,6 +97,11 @@ class ServiceSettings(BaseSettings):
                 "jwt_secret is a placeholder or shorter than 32 characters; "
                 "set a real secret or a JWKS URL outside development"
             )
+        if self.environment == "production" and self.attachment_link_secret in {
+            DEV_LINK_SECRET,
+            *_PLACEHOLDERS,
+        }:
+            raise ValueError("attachment_link_secret is a placeholder; set a real one")
         if "none" in {a.lower() for a in self.jwt_algorithms}:
             raise ValueError("the 'none' JWT algorithm is never allowed")
         return self

@@ -36,6 +36,7 @@ DECLARED_PUBLIC: dict[str, set[str]] = {
     "intake": {
         "GET /v1/public/calls/{call_id}/results",
         "GET /v1/public/calls/{call_id}/results.csv",
+        "GET /v1/signed/attachments/{attachment_id}",
     },
 }
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]

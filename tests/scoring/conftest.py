@@ -213,11 +213,15 @@ class Scoring:
         return [json.loads(r.payload)["data"] for r in rows if r.event_type == event_type]
 
 
+def scoring_settings(url: str, **overrides: Any) -> ScoringSettings:
+    settings = service_settings(f"127.0.0.1:{free_port()}", url, "t.")
+    settings.update(relay_backoff_max_s=0.5, **overrides)
+    return ScoringSettings(**settings)
+
+
 @pytest.fixture
 async def scoring(new_database: Any) -> AsyncIterator[Scoring]:
     url = await new_database("scoring", MIGRATIONS)
-    settings = service_settings(f"127.0.0.1:{free_port()}", url, "t.")
-    settings.update(relay_backoff_max_s=0.5)
-    app = create_app(ScoringSettings(**settings))
+    app = create_app(scoring_settings(url))
     async with serve(app, ready=False) as running:
         yield Scoring(app, running.client, url)

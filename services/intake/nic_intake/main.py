@@ -10,6 +10,7 @@ from nic_intake import problem_types  # noqa: F401  (registers the problem title
 from nic_intake.applications import api as applications_api
 from nic_intake.applications import listing
 from nic_intake.attachments import api as attachments_api
+from nic_intake.attachments import signed as signed_attachments
 from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
@@ -44,6 +45,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 listing.router,  # before /v1/applications/{id}
                 applications_api.router,
                 attachments_api.router,
+                signed_attachments.router,
                 letters_api.router,  # before /versions/{version}
                 submission_api.router,
                 withdrawal_api.router,

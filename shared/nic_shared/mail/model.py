@@ -42,6 +42,8 @@ class MailMessageMixin:
     attachment_name: Mapped[str | None] = mapped_column(String(200))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """A worker's lease: while it lies in the future no other instance sends this mail."""
 
 
 def mail_outbox_columns() -> list[sa.Column[object]]:
@@ -52,6 +54,17 @@ def mail_outbox_columns() -> list[sa.Column[object]]:
         sa.Column("attachment_type", sa.String(100)),
         sa.Column("attachment_data", sa.LargeBinary()),
     ]
+
+
+def add_mail_claim(op: object) -> None:
+    """For a service's migration: the lease column that keeps two workers from both sending."""
+    with op.batch_alter_table("mail_outbox") as batch:  # type: ignore[attr-defined]
+        batch.add_column(sa.Column("claimed_until", UtcDateTime(), nullable=True))
+
+
+def drop_mail_claim(op: object) -> None:
+    with op.batch_alter_table("mail_outbox") as batch:  # type: ignore[attr-defined]
+        batch.drop_column("claimed_until")
 
 
 def create_mail_outbox(op: object) -> None:

@@ -1,7 +1,9 @@
 """The background task that delivers a service's mail outbox, with backoff while the server is away.
 
 A failed delivery is retried (attempts and the last error are kept on the row) up to a
-limit; a submission never waits for, or fails on, the mail server.
+limit; a submission never waits for, or fails on, the mail server. Before sending, a worker
+claims the row with a short lease (a conditional UPDATE), so of two instances polling the
+same outbox only one sends each mail; a worker that dies mid-send frees it when the lease ends.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from nic_shared.db import Database
 from nic_shared.mail.model import MailMessageMixin
@@ -76,9 +78,27 @@ class MailWorker:
                 backoff = self.settings.mail_poll_interval_s
             await asyncio.sleep(backoff)
 
+    async def claim(self, row_id: int, now: datetime) -> bool:
+        """Take the lease on one unsent mail; False when another worker holds it or sent it."""
+        model = self.model
+        lease = timedelta(seconds=self.settings.smtp_timeout_s * 2 + 30)
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(model)
+                .where(
+                    model.id == row_id,
+                    model.sent_at.is_(None),
+                    or_(model.claimed_until.is_(None), model.claimed_until < now),
+                )
+                .values(claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
     async def deliver_pending(self) -> bool:
         """Send one batch; True when a delivery failed (so the caller backs off)."""
         model = self.model
+        now = datetime.now(UTC)
         async with self.db.transaction() as session:
             rows = (
                 await session.scalars(
@@ -86,6 +106,7 @@ class MailWorker:
                     .where(
                         model.sent_at.is_(None),
                         model.attempts < self.settings.mail_max_attempts,
+                        or_(model.claimed_until.is_(None), model.claimed_until < now),
                     )
                     .order_by(model.id)
                     .limit(BATCH)
@@ -93,6 +114,8 @@ class MailWorker:
             ).all()
         failed = False
         for row in rows:
+            if not await self.claim(row.id, datetime.now(UTC)):
+                continue
             error: str | None = None
             try:
                 await self.sender.send(
@@ -108,6 +131,7 @@ class MailWorker:
                     stored.attempts += 1
                     stored.last_error = error
                     stored.sent_at = None if error else datetime.now(UTC)
+                    stored.claimed_until = None
             if failed:
                 break
         return failed

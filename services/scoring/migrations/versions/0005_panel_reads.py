@@ -1,5 +1,5 @@
 """Panel reads (issue 12): submitted content kept for the panel, blind review, review windows
-and reminders, comments released to the applicant.
+and reminders, comments released to the applicant; the mail outbox lease.
 
 Revision ID: 0005
 Revises: 0004
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from nic_shared.db import UtcDateTime
+from nic_shared.mail.model import add_mail_claim, drop_mail_claim
 
 revision = "0005"
 down_revision = "0004"
@@ -37,9 +38,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("applicant_comment", sa.Text(), nullable=True))
     with op.batch_alter_table("consensus") as batch:
         batch.add_column(sa.Column("applicant_feedback", sa.Text(), nullable=True))
+    add_mail_claim(op)
 
 
 def downgrade() -> None:
+    drop_mail_claim(op)
     with op.batch_alter_table("consensus") as batch:
         batch.drop_column("applicant_feedback")
     with op.batch_alter_table("reviews") as batch:

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from nic_scoring.common import Officer, PanelOrOfficer
-from nic_scoring.panels import assignments, schemas, service
+from nic_scoring.panels import assignments, progress, schemas, service
 from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
@@ -43,6 +43,18 @@ async def create_panel(
 @router.get("/{panel_id}", response_model=schemas.PanelOut, summary="A panel")
 async def get_panel(panel_id: UUID, session: SessionDep, _who: Officer) -> schemas.PanelOut:
     return await service.panel_out(session, await service.get_panel(session, panel_id))
+
+
+@router.patch(
+    "/{panel_id}",
+    response_model=schemas.PanelOut,
+    summary="Change the panel's review settings: blind review, review window, reminders",
+)
+async def change_panel(
+    panel_id: UUID, body: schemas.PanelSettingsIn, session: SessionDep, _who: Officer
+) -> schemas.PanelOut:
+    panel = await service.get_panel(session, panel_id)
+    return await service.panel_out(session, await service.change_settings(session, panel, body))
 
 
 @router.post(
@@ -114,6 +126,24 @@ async def assign_reviewer(
     return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
 
+@router.delete(
+    "/{panel_id}/assignments/{application_id}/{member_id}",
+    status_code=204,
+    summary="Remove an assignment: the member's access and standing review go at once (audited)",
+)
+async def unassign_reviewer(
+    panel_id: UUID,
+    application_id: UUID,
+    member_id: UUID,
+    session: SessionDep,
+    clock: ClockDep,
+    who: Officer,
+) -> Response:
+    panel = await service.get_panel(session, panel_id)
+    await assignments.unassign(session, panel, application_id, member_id, who.subject, clock())
+    return Response(status_code=204)
+
+
 @router.get(
     "/{panel_id}/assignments",
     response_model=list[schemas.AssignmentOut],
@@ -144,6 +174,19 @@ async def declare_conflict(
     if not new:
         response.status_code = 200
     return out
+
+
+@router.get(
+    "/{panel_id}/progress",
+    response_model=progress.PanelProgressOut,
+    summary="Review progress per member: assigned, drafted, submitted, overdue (chair, officer)",
+)
+async def panel_progress(
+    panel_id: UUID, session: SessionDep, clock: ClockDep, who: PanelOrOfficer
+) -> progress.PanelProgressOut:
+    panel = await service.get_panel(session, panel_id)
+    await progress.check_chair_or_officer(session, who, panel)
+    return await progress.progress(session, panel, clock())
 
 
 @router.get(

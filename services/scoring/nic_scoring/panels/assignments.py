@@ -143,6 +143,30 @@ async def assign(
     return _out(row)
 
 
+async def unassign(
+    session: AsyncSession,
+    panel: models.Panel,
+    application_id: UUID,
+    member_id: UUID,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Remove one assignment: the member's access ends at once, their review is voided."""
+    found = await session.get(models.Assignment, (application_id, member_id))
+    if found is None or found.panel_id != panel.id:
+        raise NotFound(f"{member_id} is not assigned application {application_id} on this panel")
+    await application(session, application_id, lock=True)
+    await set_aside(
+        session,
+        application_id=application_id,
+        panel_id=panel.id,
+        member_id=member_id,
+        reason="unassigned by an officer",
+        actor=actor,
+        now=now,
+    )
+
+
 async def _panel_application(
     session: AsyncSession, panel: models.Panel, application_id: UUID, *, lock: bool = False
 ) -> models.ScoringApplication:

@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from nic_shared.money import OrgNumber
 
@@ -17,6 +25,37 @@ class PanelIn(BaseModel):
     call_id: UUID
     name: str = Field(min_length=1, max_length=200)
     reviewers_per_application: int = Field(default=2, ge=1, le=20)
+    blind: bool = Field(default=False, description="Hide applicant and partner identities.")
+    opens_at: AwareDatetime | None = Field(default=None, description="Reviews open (instant).")
+    closes_at: AwareDatetime | None = Field(
+        default=None, description="Reviews close at this instant (exclusive)."
+    )
+    reminder_days_before: int | None = Field(
+        default=None, ge=1, le=60, description="E-mail unfinished reviewers N days before close."
+    )
+
+    @field_validator("closes_at")
+    @classmethod
+    def _window_in_order(cls, closes_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        window_in_order(info.data.get("opens_at"), closes_at)
+        return closes_at
+
+
+class PanelSettingsIn(BaseModel):
+    """A change of the panel's review settings; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    blind: bool | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    reminder_days_before: int | None = Field(default=None, ge=1, le=60)
+
+
+def window_in_order(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise ValueError("closes_at must be after opens_at")
 
 
 class PanelOut(BaseModel):
@@ -24,6 +63,10 @@ class PanelOut(BaseModel):
     call_id: UUID
     name: str
     reviewers_per_application: int
+    blind: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    reminder_days_before: int | None
     created_at: datetime
     members: int
 
@@ -36,6 +79,7 @@ class MemberIn(BaseModel):
         description="The `panel_member` claim of the member's tokens; generated when absent.",
     )
     name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = Field(default=None, description="Where review reminders go.")
     chair: bool = False
     org_numbers: list[OrgNumber] = Field(default_factory=list, max_length=100)
     cluster_ids: list[UUID] = Field(default_factory=list, max_length=100)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from nic_scoring import models
 from nic_scoring.common import domain_members, scheme_for
 from nic_scoring.panels import schemas
 from nic_shared.auth import Principal
-from nic_shared.problems import Conflict, NotFound
+from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 
 
 async def create_panel(
@@ -34,10 +34,43 @@ async def create_panel(
         call_id=body.call_id,
         name=body.name,
         reviewers_per_application=body.reviewers_per_application,
+        blind=body.blind,
+        opens_at=body.opens_at.astimezone(UTC) if body.opens_at else None,
+        closes_at=body.closes_at.astimezone(UTC) if body.closes_at else None,
+        reminder_days_before=body.reminder_days_before,
         created_by=principal.subject,
         created_at=now,
     )
     session.add(panel)
+    await session.flush()
+    return panel
+
+
+async def change_settings(
+    session: AsyncSession, panel: models.Panel, body: schemas.PanelSettingsIn
+) -> models.Panel:
+    """Apply the given settings; a window that would close before it opens is refused (422)."""
+    given = body.model_dump(exclude_unset=True)
+    for field in ("name", "blind"):
+        if field in given and given[field] is None:
+            raise UnprocessableContent(
+                f"{field} cannot be null",
+                slug="invalid-panel-settings",
+                errors=[{"pointer": f"#/{field}", "rule": "not-null", "detail": "required"}],
+            )
+    opens_at = given.get("opens_at", panel.opens_at)
+    closes_at = given.get("closes_at", panel.closes_at)
+    try:
+        schemas.window_in_order(opens_at, closes_at)
+    except ValueError as error:
+        raise UnprocessableContent(
+            str(error),
+            slug="invalid-review-window",
+            detail_nb="vurderingsvinduet må slutte etter at det åpner",
+            errors=[{"pointer": "#/closes_at", "rule": "after-opens-at", "detail": str(error)}],
+        ) from error
+    for field, value in given.items():
+        setattr(panel, field, value.astimezone(UTC) if isinstance(value, datetime) else value)
     await session.flush()
     return panel
 
@@ -58,6 +91,10 @@ async def panel_out(session: AsyncSession, panel: models.Panel) -> schemas.Panel
         call_id=panel.call_id,
         name=panel.name,
         reviewers_per_application=panel.reviewers_per_application,
+        blind=panel.blind,
+        opens_at=panel.opens_at,
+        closes_at=panel.closes_at,
+        reminder_days_before=panel.reminder_days_before,
         created_at=panel.created_at,
         members=int(count or 0),
     )
@@ -74,6 +111,7 @@ async def add_member(
             panel_id=panel.id,
             member_id=member_id,
             name=body.name,
+            email=body.email,
             chair=body.chair,
             org_numbers=sorted(set(body.org_numbers)),
             cluster_ids=sorted({str(c) for c in body.cluster_ids}),

@@ -56,12 +56,13 @@ class StaffReviewOut(ReviewOut):
 
 
 class AssignedApplicationOut(BaseModel):
-    """What a reviewer sees of an application assigned to them."""
+    """What a reviewer sees of an application assigned to them (no identities when `blind`)."""
 
     application_id: UUID
     call_id: UUID
     title: str
-    applicant_org_number: str
+    blind: bool = False
+    applicant_org_number: str | None
     partner_org_numbers: list[str]
     cluster_id: UUID | None
     requested_amount_nok: int

@@ -30,6 +30,7 @@ from nic_scoring.common import (
 from nic_scoring.domain.conflicts import PanelMember, is_conflicted
 from nic_scoring.domain.marks import InvalidMarksError, as_criterion_marks, validate_marks
 from nic_scoring.domain.reviews import ReviewStatus
+from nic_scoring.domain.window import WindowRule, oslo_text, outside_window
 from nic_scoring.models import ApplicationStatus
 from nic_scoring.panels.invalidation import STANDING
 from nic_scoring.reviews import results, schemas
@@ -123,6 +124,25 @@ async def assigned(
     return Assigned(app, panel, member_id, scheme, review)
 
 
+def check_window(panel: models.Panel, now: datetime) -> None:
+    """409 naming the panel's review window when `now` is outside it."""
+    rule = outside_window(panel.opens_at, panel.closes_at, now)
+    if rule is None:
+        return
+    window = {
+        "opens_at": oslo_text(panel.opens_at) if panel.opens_at else None,
+        "closes_at": oslo_text(panel.closes_at) if panel.closes_at else None,
+    }
+    when = "has not opened" if rule is WindowRule.NOT_OPEN else "has closed"
+    raise Conflict(
+        f"the panel's review window {when} (opens {window['opens_at'] or '-'}, "
+        f"closes {window['closes_at'] or '-'}, Europe/Oslo)",
+        slug=str(rule),
+        detail_nb="vurderingsvinduet er ikke åpent",
+        window=window,
+    )
+
+
 async def save_draft(
     session: AsyncSession,
     who: Assigned,
@@ -135,6 +155,7 @@ async def save_draft(
 ) -> models.ReviewRow:
     """Create or replace the caller's draft (or, from `submit`, the submitted review);
     marks must be complete and on the scale."""
+    check_window(who.panel, now)
     try:
         validate_marks(who.scheme, criterion_marks(marks))
     except InvalidMarksError as error:
@@ -171,6 +192,7 @@ async def submit(
     applicant_comment: str | None = None,
 ) -> models.ReviewRow:
     """Submit (saving the given marks first, if any): ReviewSubmitted, maybe PanelScored."""
+    check_window(who.panel, now)
     if marks is not None:
         review = await save_draft(
             session,
@@ -233,10 +255,11 @@ async def my_assignments(
     member_id = member_id_of(principal)
     rows = (
         await session.execute(
-            select(models.ScoringApplication, models.Assignment.panel_id)
+            select(models.ScoringApplication, models.Panel.blind)
             .join(
                 models.Assignment, models.Assignment.application_id == models.ScoringApplication.id
             )
+            .join(models.Panel, models.Panel.id == models.Assignment.panel_id)
             .where(models.Assignment.member_id == member_id)
             .order_by(models.ScoringApplication.submitted_at, models.ScoringApplication.id)
         )
@@ -251,19 +274,20 @@ async def my_assignments(
             )
         ).all()
     }
-    return [assigned_out(app, reviews.get(app.id)) for app, _panel in rows]
+    return [assigned_out(app, reviews.get(app.id), blind=blind) for app, blind in rows]
 
 
 def assigned_out(
-    app: models.ScoringApplication, review_status: str | None
+    app: models.ScoringApplication, review_status: str | None, *, blind: bool
 ) -> schemas.AssignedApplicationOut:
     return schemas.AssignedApplicationOut(
         application_id=app.id,
         call_id=app.call_id,
         title=app.title,
-        applicant_org_number=app.applicant_org_number,
-        partner_org_numbers=app.partner_org_numbers,
-        cluster_id=app.cluster_id,
+        blind=blind,
+        applicant_org_number=None if blind else app.applicant_org_number,
+        partner_org_numbers=[] if blind else app.partner_org_numbers,
+        cluster_id=None if blind else app.cluster_id,
         requested_amount_nok=app.requested_amount_nok,
         submitted_at=app.submitted_at,
         review_status=review_status,
