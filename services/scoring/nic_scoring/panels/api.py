@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Response
 
 from nic_scoring.common import Officer, PanelOrOfficer
-from nic_scoring.panels import assignments, progress, schemas, service
+from nic_scoring.domain.export import to_csv
+from nic_scoring.panels import assignments, export, progress, schemas, service
 from nic_scoring.problem_types import SCORING_CONFLICTS
+from nic_scoring.ranking.api import XLSX
+from nic_scoring.ranking.xlsx import to_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
@@ -187,6 +191,27 @@ async def panel_progress(
     panel = await service.get_panel(session, panel_id)
     await progress.check_chair_or_officer(session, who, panel)
     return await progress.progress(session, panel, clock())
+
+
+@router.get(
+    "/{panel_id}/reviews/export",
+    summary="The panel's reviews as CSV or XLSX: per reviewer, per criterion, with comments",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
+async def export_reviews(
+    panel_id: UUID,
+    session: SessionDep,
+    who: PanelOrOfficer,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    panel = await service.get_panel(session, panel_id)
+    await progress.check_chair_or_officer(session, who, panel)
+    rows = await export.review_rows(session, panel)
+    disposition = {"Content-Disposition": f'attachment; filename="reviews-{panel_id}.{format}"'}
+    if format == "xlsx":
+        return Response(to_xlsx(rows, sheet="Reviews"), media_type=XLSX, headers=disposition)
+    return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)
 
 
 @router.get(

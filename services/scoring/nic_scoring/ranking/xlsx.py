@@ -1,4 +1,4 @@
-"""A ranking's rows as an XLSX workbook (openpyxl), numbers as numbers, text defused."""
+"""Export rows (a ranking, a panel's reviews) as an XLSX workbook (openpyxl), numbers as numbers, text defused."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-NUMERIC = {"rank": int, "weighted_total": Decimal, "requested_amount_nok": int}
+NUMERIC = {"rank": int, "weighted_total": Decimal, "requested_amount_nok": int, "mark": Decimal}
 
 
 def to_xlsx(rows: Sequence[Sequence[str]], sheet: str = "Ranking") -> bytes:
