@@ -7,8 +7,9 @@ import io
 from decimal import Decimal
 from uuid import UUID
 
-from nic_scoring.domain.export import HEADER, ranking_rows, safe_text, to_csv
+from nic_scoring.domain.export import HEADER, ranking_rows, to_csv
 from nic_shared.events.scoring import FundingOutcome, RankingEntry
+from nic_shared.export import safe_cell
 
 FIRST, SECOND = UUID(int=1), UUID(int=2)
 ENTRIES = [
@@ -45,8 +46,8 @@ def test_a_missing_title_is_an_empty_cell():
 
 
 def test_a_title_that_looks_like_a_formula_is_defused():
-    assert safe_text('=HYPERLINK("http://x")').startswith("'=")
-    assert safe_text("Grønn ferje") == "Grønn ferje"
+    assert safe_cell('=HYPERLINK("http://x")').startswith("'=")
+    assert safe_cell("Grønn ferje") == "Grønn ferje"
 
 
 def test_csv_is_utf8_with_a_byte_order_mark_and_reads_back():

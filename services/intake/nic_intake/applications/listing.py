@@ -18,6 +18,7 @@ from nic_intake.applications.schemas import ApplicationListItem, ApplicationPage
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.db import SessionDep
 from nic_shared.events.specs import Scheme
+from nic_shared.export import safe_cell
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.problems import BadRequest
 
@@ -147,9 +148,3 @@ def _csv_rows(items: list[ApplicationListItem]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

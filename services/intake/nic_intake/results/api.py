@@ -10,12 +10,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response
 
 from nic_intake.applications.api import ERRORS, problem_doc
-from nic_intake.applications.listing import safe_cell
 from nic_intake.results import service
 from nic_intake.results.schemas import PublishedResultsOut
 from nic_shared.auth import Principal, Role, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.export import safe_cell
 
 router = APIRouter(tags=["results"])
 Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from nic_scoring.domain.marks import display
 from nic_shared.events.scoring import RankingEntry
+from nic_shared.export import safe_cell
 
 HEADER = (
     "rank",
@@ -22,13 +23,6 @@ HEADER = (
     "requested_amount_nok",
     "outcome",
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Applicant text that a spreadsheet would run as a formula is prefixed with a quote."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def ranking_rows(
@@ -45,7 +39,7 @@ def ranking_rows(
             [
                 "" if entry.rank is None else str(entry.rank),
                 str(entry.application_id),
-                safe_text(titles.get(entry.application_id, entry.title)),
+                safe_cell(titles.get(entry.application_id, entry.title)),
                 str(display(entry.weighted_total)),
                 str(entry.requested_amount_nok),
                 entry.outcome.value,

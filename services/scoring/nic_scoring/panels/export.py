@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_scoring import models
 from nic_scoring.common import scheme_for
-from nic_scoring.domain.export import safe_text
 from nic_scoring.panels.invalidation import STANDING
+from nic_shared.export import safe_cell
 from nic_shared.scores import score_text
 
 HEADER = (
@@ -61,15 +61,15 @@ async def review_rows(session: AsyncSession, panel: models.Panel) -> list[list[s
             rows.append(
                 [
                     str(review.member_id),
-                    safe_text(reviewer),
+                    safe_cell(reviewer),
                     str(review.application_id),
-                    safe_text(title),
+                    safe_cell(title),
                     review.status,
                     criterion,
                     score_text(Decimal(mark["mark"])),
-                    safe_text(mark.get("comment") or ""),
-                    safe_text(review.comment or ""),
-                    safe_text(review.applicant_comment or ""),
+                    safe_cell(mark.get("comment") or ""),
+                    safe_cell(review.comment or ""),
+                    safe_cell(review.applicant_comment or ""),
                     review.submitted_at.isoformat() if review.submitted_at else "",
                 ]
             )
