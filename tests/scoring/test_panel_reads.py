@@ -270,3 +270,59 @@ async def test_bad_panel_settings_are_refused_and_nothing_changes(
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert pointer in [e["pointer"] for e in refused.json()["errors"]]
     assert (await scoring.client.get(f"/v1/panels/{panel}", headers=OFFICER)).json() == before
+
+
+READ_ROUTES = [
+    ("GET", "/v1/applications/{app}/content"),
+    ("GET", "/v1/applications/{app}"),
+    ("POST", "/v1/applications/{app}/attachments/{attachment}/link"),
+]
+
+
+async def reader(scoring: Scoring, who: str, panel: str, member: str, app: str) -> dict[str, str]:
+    """Headers of a caller in the role the access matrix names."""
+    if who == "officer":
+        return OFFICER
+    if who == "applicant":
+        return auth("applicant", org=ORGS[0], subject="user-1")
+    if who == "assigned":
+        return member_auth(member)
+    if who == "unassigned":
+        return member_auth(await scoring.member(panel, "Unassigned"))
+    if who == "other_panel":
+        return member_auth(await scoring.member(await scoring.panel(await scoring.call()), "X"))
+    if who == "conflicted":
+        declared = await scoring.client.post(
+            f"/v1/panels/{panel}/conflicts",
+            json={"application_id": app, "reason": "owns shares"},
+            headers=member_auth(member),
+        )
+        assert declared.status_code == 201
+        return member_auth(member)
+    assert who == "removed"
+    removed = await scoring.client.delete(
+        f"/v1/panels/{panel}/assignments/{app}/{member}", headers=OFFICER
+    )
+    assert removed.status_code == 204
+    return member_auth(member)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("assigned", 200),
+        ("officer", 200),
+        ("applicant", 403),
+        ("unassigned", 404),
+        ("other_panel", 404),
+        ("conflicted", 404),
+        ("removed", 404),
+    ],
+)
+async def test_access_matrix_for_every_read_route(scoring: Scoring, who: str, status: int):
+    _, panel, member, app = await assigned(scoring)
+    headers = await reader(scoring, who, panel, member, app)
+    for method, route in READ_ROUTES:
+        url = route.format(app=app, attachment=ATTACHMENT)
+        got = await scoring.client.request(method, url, headers=headers)
+        assert got.status_code == status, (who, method, route, got.text)
