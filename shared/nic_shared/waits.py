@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 
 async def wake_or_timeout(wake: asyncio.Event, seconds: float) -> None:
@@ -30,3 +32,15 @@ def stop_if_cancelled() -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError
+
+
+@contextlib.asynccontextmanager
+async def running_task(coro: Coroutine[Any, Any, None], name: str) -> AsyncIterator[None]:
+    """Run a worker loop for the duration of the block; cancel it and wait for it on exit."""
+    task = asyncio.create_task(coro, name=name)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

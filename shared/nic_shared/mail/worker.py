@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -23,7 +23,7 @@ from nic_shared.db import Database
 from nic_shared.mail.model import MailMessageMixin
 from nic_shared.mail.senders import FolderSender, MailSender, SmtpSender
 from nic_shared.settings import ServiceSettings
-from nic_shared.waits import stop_if_cancelled
+from nic_shared.waits import running_task, stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -150,12 +150,7 @@ def mail_worker(
         settings: ServiceSettings = app.state.settings
         sender: MailSender = getattr(app.state, "mail_sender", None) or sender_for(settings)
         worker = MailWorker(app.state.db, settings, sender, model)
-        task = asyncio.create_task(worker.run(), name="mail-worker")
-        try:
+        async with running_task(worker.run(), "mail-worker"):
             yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
 
     return resource

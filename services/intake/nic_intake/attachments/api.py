@@ -98,7 +98,13 @@ async def download_attachment(
         row = await session.get(Attachment, attachment_id)
     if row is None or row.application_id != application_id:
         raise NotFound(f"no attachment {attachment_id}")
-    storage: AttachmentStorage = request.app.state.storage
+    return attachment_download(request.app.state.storage, row)
+
+
+def attachment_download(
+    storage: AttachmentStorage, row: Attachment, **headers: str
+) -> StreamingResponse:
+    """The attachment's bytes, streamed, named and never sniffed into another type."""
     return StreamingResponse(
         storage.read(row.storage_key),
         media_type=row.content_type,
@@ -107,5 +113,6 @@ async def download_attachment(
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
             "ETag": f'"{row.sha256}"',
             "X-Content-Type-Options": "nosniff",
+            **headers,
         },
     )

@@ -8,14 +8,13 @@ is 404 naming the rule, so a guessed or altered link learns nothing about what e
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from nic_intake.applications.api import ERRORS
-from nic_intake.attachments.storage import AttachmentStorage
+from nic_intake.attachments.api import attachment_download
 from nic_intake.models import ApplicationVersion, Attachment
 from nic_intake.settings import IntakeSettings
 from nic_shared import signed_links
@@ -70,15 +69,4 @@ async def download_signed_attachment(
     }
     if row is None or row.application_id != application_id or str(attachment_id) not in listed:
         raise _refused("attachment-not-in-version")
-    storage: AttachmentStorage = request.app.state.storage
-    return StreamingResponse(
-        storage.read(row.storage_key),
-        media_type=row.content_type,
-        headers={
-            "Content-Length": str(row.size_bytes),
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
-            "ETag": f'"{row.sha256}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment_download(request.app.state.storage, row, **{"Cache-Control": "no-store"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
@@ -26,6 +26,7 @@ from nic_scoring.domain.window import oslo_text, reminder_due
 from nic_shared.clock import Clock, system_clock
 from nic_shared.db import Database
 from nic_shared.mail.outbox import enqueue
+from nic_shared.waits import running_task
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +139,7 @@ def reminder_worker(interval_s: float) -> Callable[[FastAPI], AbstractAsyncConte
         worker = ReminderWorker(
             app.state.db, lambda: getattr(app.state, "clock", system_clock), interval_s
         )
-        task = asyncio.create_task(worker.run(), name="review-reminders")
-        try:
+        async with running_task(worker.run(), "review-reminders"):
             yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
 
     return resource

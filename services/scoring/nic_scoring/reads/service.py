@@ -70,23 +70,36 @@ async def readable(
     return Readable(version, mine.panel.id, mine.member_id), mine.panel.blind
 
 
-async def read_content(
-    session: AsyncSession, principal: Principal, application_id: UUID, now: datetime
-) -> schemas.SubmittedContentOut:
-    """The content the caller scores; a panel member's read is audited."""
-    found, blind = await readable(session, principal, application_id)
-    version = found.version
+async def audited_read(
+    session: AsyncSession,
+    principal: Principal,
+    found: Readable,
+    application_id: UUID,
+    what: dict[str, str],
+    now: datetime,
+) -> None:
+    """A panel member's read goes into the panel's audit trail (officers' reads do not)."""
     if found.reader_is_member:
+        details = {"version": found.version.version, **what}
         await audit(
             session,
             found.panel_id,
             application_id,
             found.member_id,
             "panel_read",
-            {"version": version.version, "what": "content"},
+            details,
             principal.subject,
             now,
         )
+
+
+async def read_content(
+    session: AsyncSession, principal: Principal, application_id: UUID, now: datetime
+) -> schemas.SubmittedContentOut:
+    """The content the caller scores; a panel member's read is audited."""
+    found, blind = await readable(session, principal, application_id)
+    version = found.version
+    await audited_read(session, principal, found, application_id, {"what": "content"}, now)
     return schemas.SubmittedContentOut(
         application_id=application_id,
         version=version.version,
@@ -131,17 +144,8 @@ async def attachment_link(
             "sig": signed_links.sign(grant, secret),
         }
     )
-    if found.reader_is_member:
-        await audit(
-            session,
-            found.panel_id,
-            application_id,
-            found.member_id,
-            "panel_read",
-            {"version": version.version, "what": "attachment", "attachment_id": str(attachment_id)},
-            principal.subject,
-            now,
-        )
+    what = {"what": "attachment", "attachment_id": str(attachment_id)}
+    await audited_read(session, principal, found, application_id, what, now)
     return schemas.AttachmentLinkOut(
         url=f"{intake_url.rstrip('/')}/v1/signed/attachments/{attachment_id}?{query}",
         expires_at=datetime.fromtimestamp(expires, tz=UTC),
