@@ -74,11 +74,6 @@ class ServiceSettings(BaseSettings):
     mail_backoff_max_s: float = Field(default=60.0, gt=0)
     mail_max_attempts: int = Field(default=20, ge=1)
 
-    attachment_link_secret: str = Field(
-        default=DEV_LINK_SECRET,
-        description="HMAC secret scoring signs panel attachment links with and intake verifies.",
-    )
-
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     otel_exporter_otlp_endpoint: str | None = Field(
@@ -97,11 +92,6 @@ class ServiceSettings(BaseSettings):
                 "jwt_secret is a placeholder or shorter than 32 characters; "
                 "set a real secret or a JWKS URL outside development"
             )
-        if self.environment == "production" and self.attachment_link_secret in {
-            DEV_LINK_SECRET,
-            *_PLACEHOLDERS,
-        }:
-            raise ValueError("attachment_link_secret is a placeholder; set a real one")
         if "none" in {a.lower() for a in self.jwt_algorithms}:
             raise ValueError("the 'none' JWT algorithm is never allowed")
         return self
@@ -117,3 +107,23 @@ class ServiceSettings(BaseSettings):
     @property
     def consumer_group(self) -> str:
         return f"{self.kafka_topic_prefix}nic-{self.service_name}"
+
+
+class LinkSigning(BaseSettings):
+    """For the two services that sign (scoring) and verify (intake) panel attachment links."""
+
+    attachment_link_secret: str = Field(
+        default=DEV_LINK_SECRET,
+        description="HMAC secret scoring signs panel attachment links with and intake verifies.",
+    )
+
+    @model_validator(mode="after")
+    def _no_placeholder_link_secret(self) -> LinkSigning:
+        placeholder = self.attachment_link_secret in {DEV_LINK_SECRET, *_PLACEHOLDERS}
+        if getattr(self, "environment", "development") == "production" and (
+            placeholder or len(self.attachment_link_secret) < 32
+        ):
+            raise ValueError(
+                "attachment_link_secret is a placeholder or shorter than 32 characters"
+            )
+        return self

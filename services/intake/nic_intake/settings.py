@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from nic_shared.settings import ServiceSettings
+from nic_shared.settings import LinkSigning, ServiceSettings
 
 DEFAULT_CONTENT_TYPES = [
     "application/pdf",
@@ -20,7 +20,7 @@ DEFAULT_CONTENT_TYPES = [
 ]
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(ServiceSettings, LinkSigning):
     model_config = SettingsConfigDict(env_prefix="NIC_INTAKE_", extra="ignore")
 
     service_name: str = "intake"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from nic_shared.settings import ServiceSettings
+from nic_shared.settings import LinkSigning, ServiceSettings
 
 
-class ScoringSettings(ServiceSettings):
+class ScoringSettings(ServiceSettings, LinkSigning):
     model_config = SettingsConfigDict(env_prefix="NIC_SCORING_", extra="ignore")
 
     service_name: str = "scoring"
