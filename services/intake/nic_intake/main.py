@@ -15,6 +15,7 @@ from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
 from nic_intake.decisions import api as decisions_api
+from nic_intake.decisions.lapsing import lapse_worker
 from nic_intake.letters import api as letters_api
 from nic_intake.models import MailMessage, messaging
 from nic_intake.priority import api as priority_api
@@ -56,7 +57,10 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             ],
             consumes=[eligibility.TOPIC, scoring.TOPIC],
             subscriptions=SUBSCRIPTIONS,
-            resources=[mail_worker(MailMessage)],
+            resources=[
+                mail_worker(MailMessage),
+                lapse_worker(settings.lapse_poll_interval_s, settings.decision_acceptance_days),
+            ],
             openapi_tags=[
                 {"name": "calls", "description": "Calls for proposals."},
                 {"name": "applications", "description": "Drafts, lists and withdrawal."},

@@ -34,6 +34,9 @@ class IntakeSettings(ServiceSettings, LinkSigning):
     decision_acceptance_days: int = Field(
         default=14, ge=1, description="Days a granted applicant has to accept (per decision too)."
     )
+    lapse_poll_interval_s: float = Field(
+        default=60.0, gt=0, description="How often each instance lapses unanswered grants."
+    )
 
     def mail_dir(self) -> str:
         return self.mail_folder or f"{self.data_dir}/mail"
