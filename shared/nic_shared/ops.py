@@ -13,6 +13,7 @@ The audit table comes from `messaging_tables.create_ops_tables(op)` in a service
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_shared.auth import Principal, Role, require
 from nic_shared.db import SessionDep
 from nic_shared.events import CATALOGUE
+from nic_shared.events.redaction import redact_data, redact_raw, scrub_error, sees_full_payloads
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.kafka import Headers, new_producer
 from nic_shared.messaging_tables import MessagingTables, define_ops_tables
@@ -177,7 +179,7 @@ def _tables(request: Request) -> MessagingTables:
     return tables
 
 
-def _summary(row: Row[Any], applied: bool) -> DeadLetterSummary:
+def _summary(row: Row[Any], applied: bool, full: bool) -> DeadLetterSummary:
     return DeadLetterSummary(
         id=row.id,
         event_id=row.event_id,
@@ -188,7 +190,7 @@ def _summary(row: Row[Any], applied: bool) -> DeadLetterSummary:
         origin_offset=row.origin_offset,
         key=row.key,
         error_type=row.error_type,
-        error=row.error,
+        error=row.error if full else scrub_error(row.error) or "",
         attempts=row.attempts,
         dead_lettered_at=row.dead_lettered_at,
         replayed_at=row.replayed_at,
@@ -218,10 +220,11 @@ async def _applied(session: AsyncSession, tables: MessagingTables, ids: list[str
 
 
 async def _summaries(
-    session: AsyncSession, tables: MessagingTables, rows: list[Row[Any]]
+    session: AsyncSession, tables: MessagingTables, rows: list[Row[Any]], full: bool
 ) -> list[DeadLetterSummary]:
+    """`full`: the caller may read payloads; otherwise quoted input values are scrubbed."""
     applied = await _applied(session, tables, [r.event_id for r in rows])
-    return [_summary(r, r.event_id in applied) for r in rows]
+    return [_summary(r, r.event_id in applied, full) for r in rows]
 
 
 # ---- the router -----------------------------------------------------------------------
@@ -241,7 +244,7 @@ router = APIRouter(
 async def ops_list_dead_letters(
     request: Request,
     session: SessionDep,
-    _who: Operator,
+    who: Operator,
     type: Annotated[list[str] | None, Query(description="Event type, full or short")] = None,
     replayed: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -264,14 +267,14 @@ async def ops_list_dead_letters(
     more = len(rows) > limit
     rows = rows[:limit]
     return DeadLetterPage(
-        items=await _summaries(session, tables, rows),
+        items=await _summaries(session, tables, rows, sees_full_payloads(who)),
         next_cursor=encode_cursor(rows[-1].id) if more and rows else None,
     )
 
 
 @router.get("/dead-letters/{dead_letter_id}", summary="One dead letter with its replay history")
 async def ops_get_dead_letter(
-    dead_letter_id: int, request: Request, session: SessionDep, _who: Operator
+    dead_letter_id: int, request: Request, session: SessionDep, who: Operator
 ) -> DeadLetterDetail:
     tables = _tables(request)
     row = await _dead_letter(session, tables, dead_letter_id)
@@ -286,11 +289,14 @@ async def ops_get_dead_letter(
                 )
             ).all()
         )
-    try:
-        payload: Any = json.loads(row.payload)
-    except ValueError:
-        payload = row.payload
-    summary = (await _summaries(session, tables, [row]))[0]
+    full = sees_full_payloads(who)
+    payload: Any = row.payload
+    if not full:
+        payload = redact_raw(row.payload)
+    else:
+        with contextlib.suppress(ValueError):
+            payload = json.loads(row.payload)
+    summary = (await _summaries(session, tables, [row], full))[0]
     return DeadLetterDetail(
         **summary.model_dump(),
         traceparent=row.traceparent,
@@ -431,7 +437,7 @@ async def _replay(
 async def ops_events(
     request: Request,
     session: SessionDep,
-    _who: Operator,
+    who: Operator,
     subject: str | None = None,
     type: Annotated[list[str] | None, Query()] = None,
     event_id: Annotated[
@@ -448,6 +454,7 @@ async def ops_events(
     tables = _tables(request)
     out, inbox, dl = tables.outbox, tables.inbox, tables.dead_letters
     types = resolve_types(type)
+    full = sees_full_payloads(who)
     published: list[PublishedEvent] = []
     if subject is not None or trace_id is not None:
         query = select(out).order_by(out.c.id).limit(limit)
@@ -468,7 +475,11 @@ async def ops_events(
                     time=row.created_at,
                     sent_at=row.sent_at,
                     traceparent=row.traceparent,
-                    data=envelope.get("data", {}),
+                    data=(
+                        envelope.get("data", {})
+                        if full
+                        else redact_data(row.event_type, envelope.get("data"))
+                    ),
                 )
             )
     consumed: list[ConsumedEvent] = []
@@ -495,7 +506,7 @@ async def ops_events(
         rows = list(
             (await session.execute(select(dl).where(or_(*conditions)).order_by(dl.c.id))).all()
         )
-        dead = await _summaries(session, tables, rows)
+        dead = await _summaries(session, tables, rows, full)
     return EventTrail(
         service=request.app.state.settings.service_name,
         published=published,

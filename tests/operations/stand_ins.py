@@ -32,7 +32,7 @@ from nic_shared.consumer import Poison, Subscription
 from nic_shared.db import SessionDep, new_metadata
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import AssessedApplication, EligibilityAssessed, Outcome
-from nic_shared.events.intake import ApplicationContent, ApplicationSubmitted
+from nic_shared.events.intake import ApplicationContent, ApplicationSubmitted, ContactPerson
 from nic_shared.events.scoring import FundingOutcome, FundingRecommended, PanelScored
 from nic_shared.events.specs import Scheme
 from nic_shared.messaging_tables import define_messaging_tables
@@ -40,6 +40,10 @@ from nic_shared.settings import ServiceSettings
 from tests.support.services import RunningService, serve, service_settings
 
 ORG = "974760673"
+CONTACT = ContactPerson(
+    name="Kari Nordmann", email="kari.nordmann@example.no", phone="+47 912 34 567"
+)
+"""The submitted application's contact person: personal data operators must never see."""
 SUBMITTED = ApplicationSubmitted.TYPE
 PIPELINE = [SUBMITTED, EligibilityAssessed.TYPE, PanelScored.TYPE, FundingRecommended.TYPE]
 """One application's events, in the order the stand-in platform publishes them."""
@@ -67,7 +71,9 @@ def submitted(application_id: str, call_id: str) -> ApplicationSubmitted:
         version=1,
         applicant_org_number=ORG,
         submitted_at=now,
-        content=ApplicationContent(title="Grønn skipsfart", requested_amount_nok=500_000),
+        content=ApplicationContent(
+            title="Grønn skipsfart", requested_amount_nok=500_000, contact_person=CONTACT
+        ),
         content_sha256="0" * 64,
     )
 

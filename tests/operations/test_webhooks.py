@@ -91,7 +91,7 @@ async def test_a_signed_application_submitted_arrives_after_a_retry(
         assert webhooks.verify(secret, headers, body)
         assert webhooks.verify(secret, first_headers, first_body)
         assert not webhooks.verify(webhooks.new_secret(), headers, body)
-        assert not webhooks.verify(secret, headers, body.replace(b"Gr", b"gr"))
+        assert not webhooks.verify(secret, headers, body.replace(b"subject", b"Subject"))
         event = json.loads(body)
         assert (event["type"], event["subject"]) == (SUBMITTED, application)
         assert event["data"]["application_id"] == application

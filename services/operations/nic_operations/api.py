@@ -10,6 +10,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ from nic_operations.settings import OperationsSettings
 from nic_shared.auth import Principal, Role, require
 from nic_shared.db import SessionDep, notify_commit
 from nic_shared.events import CATALOGUE
+from nic_shared.events.redaction import sees_full_payloads
 from nic_shared.ops import resolve_types
 from nic_shared.problems import (
     Forbidden,
@@ -78,29 +80,38 @@ def _ticket_sign(secret: bytes, payload: str) -> str:
 )
 async def create_stream_ticket(request: Request, who: Operator) -> Ticket:
     expires = int(time.time()) + _settings(request).stream_ticket_ttl_s
-    payload = base64.urlsafe_b64encode(json.dumps([who.subject, expires]).encode()).decode()
+    claims = [who.subject, expires, sees_full_payloads(who)]
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode()
     ticket = f"{payload}.{_ticket_sign(request.app.state.ticket_secret, payload)}"
     return Ticket(ticket=ticket, expires_at=datetime.fromtimestamp(expires, UTC))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who watches the stream, and whether they may see event content (officers only)."""
+
+    subject: str
+    full: bool
 
 
 async def stream_viewer(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ticket: Annotated[str | None, Query(description="From POST /v1/stream/tickets")] = None,
-) -> str:
+) -> Viewer:
     """A bearer token (operations or programme officer), or a ticket one of them took."""
     if credentials is not None:
         principal = await request.app.state.verifier.verify(credentials.credentials)
         if not principal.has_role(Role.OPERATIONS, Role.PROGRAMME_OFFICER):
             raise Forbidden("this needs one of: operations, programme_officer")
-        return str(principal.subject)
+        return Viewer(str(principal.subject), sees_full_payloads(principal))
     if ticket:
         payload, _, signature = ticket.partition(".")
         expected = _ticket_sign(request.app.state.ticket_secret, payload)
         if hmac.compare_digest(expected, signature):
-            subject, expires = json.loads(base64.urlsafe_b64decode(payload.encode()))
-            if int(expires) >= time.time():
-                return str(subject)
+            claims = json.loads(base64.urlsafe_b64decode(payload.encode()))
+            if len(claims) == 3 and int(claims[1]) >= time.time():  # older tickets: 2 claims
+                return Viewer(str(claims[0]), claims[2] is True)
     raise Unauthorized(
         "a bearer token or a valid stream ticket is required",
         detail_nb="en bearer-token eller en gyldig strømbillett kreves",
@@ -142,7 +153,7 @@ def _resume_position(header: str | None, query: str | None) -> stream.Position |
 )
 async def event_stream(
     request: Request,
-    viewer: Annotated[str, Depends(stream_viewer)],
+    viewer: Annotated[Viewer, Depends(stream_viewer)],
     topic: Annotated[list[str] | None, Query(description="e.g. nic.intake, nic.intake.dlq")] = None,
     type: Annotated[list[str] | None, Query(description="Full or short event type")] = None,
     subject: str | None = None,
@@ -192,7 +203,7 @@ async def event_stream(
                     if not ready:
                         ready = True
                         sent = position.encode()
-                        body = json.dumps({"viewer": viewer})
+                        body = json.dumps({"viewer": viewer.subject, "redacted": not viewer.full})
                         yield f"id: {sent}\nevent: ready\ndata: {body}\n\n"
                     elif now - last >= settings.stream_keepalive_s:
                         # records the filter passed over move the position too: an id with
@@ -206,7 +217,9 @@ async def event_stream(
                     continue
                 last = now
                 sent = position.encode()
-                body = json.dumps(item.to_json(), separators=(",", ":"), default=str)
+                body = json.dumps(
+                    item.to_json(full=viewer.full), separators=(",", ":"), default=str
+                )
                 yield f"id: {sent}\ndata: {body}\n\n"
         except Exception as exc:  # the broker went away: tell the viewer; EventSource retries
             yield f"event: failure\ndata: {json.dumps({'error': exc.__class__.__name__})}\n\n"
@@ -337,6 +350,9 @@ class SubscriptionOut(BaseModel):
     paused_at: datetime | None
     created_at: datetime
     created_by: str
+    full_payloads: bool = Field(
+        description="Events in full (an officer subscribed); else redacted as docs/data-map.md."
+    )
 
 
 class SubscriptionCreated(SubscriptionOut):
@@ -380,6 +396,7 @@ def _subscription(row: Any) -> SubscriptionOut:
         paused_at=row.paused_at,
         created_at=row.created_at,
         created_by=row.created_by,
+        full_payloads=row.full_payloads,
     )
 
 
@@ -432,6 +449,7 @@ async def create_subscription(
         "paused_at": None,
         "created_by": who.subject,
         "created_at": datetime.now(UTC),
+        "full_payloads": sees_full_payloads(who),
     }
     await session.execute(subscriptions.insert().values(**values))
     return SubscriptionCreated(**values)

@@ -51,7 +51,9 @@ async def tail(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     async for item in stream.tail(settings, flt, since, reorder_ms=settings.stream_reorder_ms):
         if item is None:
             continue
-        print(json.dumps(item.to_json(), default=str) if args.json else line(item), file=out)
+        print(
+            json.dumps(item.to_json(full=True), default=str) if args.json else line(item), file=out
+        )
         out.flush()
         seen += 1
         if args.limit and seen >= args.limit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -63,6 +64,8 @@ subscriptions = Table(
     Column("paused_at", UtcDateTime),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("full_payloads", Boolean, nullable=False, default=False),
+    # an officer's subscription gets events in full; an operator's gets them redacted
 )
 
 deliveries = Table(

@@ -34,6 +34,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
 from nic_shared.events import TOPICS, CloudEvent
+from nic_shared.events.redaction import redact_data, scrub_error
 from nic_shared.kafka import dlq_topic, header, stop_client
 from nic_shared.ops import resolve_types
 from nic_shared.settings import ServiceSettings
@@ -94,7 +95,8 @@ class StreamedEvent:
     error: str | None = None
     """On a dead-letter topic: why the consumer gave up."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, full: bool) -> dict[str, Any]:
+        """`full` only for those who may read the content (see nic_shared.events.redaction)."""
         return {
             "topic": self.topic,
             "partition": self.partition,
@@ -106,8 +108,8 @@ class StreamedEvent:
             "time": self.time.isoformat(),
             "call_id": self.call_id,
             "traceparent": self.traceparent,
-            "error": self.error,
-            "data": self.data,
+            "error": self.error if full else scrub_error(self.error),
+            "data": self.data if full else redact_data(self.type, self.data),
         }
 
 

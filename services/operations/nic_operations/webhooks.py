@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import hmac
 import ipaddress
+import json
 import logging
 import secrets
 import socket
@@ -52,6 +53,7 @@ from nic_operations.models import attempts, deliveries, subscriptions
 from nic_operations.settings import OperationsSettings
 from nic_shared.db import Database
 from nic_shared.events import CloudEvent
+from nic_shared.events.redaction import redact_envelope
 from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 log = logging.getLogger(__name__)
@@ -209,19 +211,23 @@ async def enqueue(session: AsyncSession, event: CloudEvent, raw: bytes | None = 
     """Queue a delivery of `event` for every active subscription that wants it."""
     rows = (
         await session.execute(
-            select(subscriptions.c.id, subscriptions.c.event_types, subscriptions.c.call_id).where(
-                subscriptions.c.status == ACTIVE
-            )
+            select(
+                subscriptions.c.id,
+                subscriptions.c.event_types,
+                subscriptions.c.call_id,
+                subscriptions.c.full_payloads,
+            ).where(subscriptions.c.status == ACTIVE)
         )
     ).all()
     wanted = [
-        r.id
+        (r.id, r.full_payloads)
         for r in rows
         if event.type in r.event_types and (r.call_id is None or r.call_id == _call_of(event))
     ]
     if not wanted:
         return 0
-    body = raw.decode() if raw is not None else event.model_dump_json(exclude_none=True)
+    full = raw.decode() if raw is not None else event.model_dump_json(exclude_none=True)
+    redacted = json.dumps(redact_envelope(event.model_dump(mode="json", exclude_none=True)))
     now = datetime.now(UTC)
     await session.execute(
         insert(deliveries),
@@ -231,13 +237,13 @@ async def enqueue(session: AsyncSession, event: CloudEvent, raw: bytes | None = 
                 "subscription_id": sub_id,
                 "event_id": event.id,
                 "event_type": event.type,
-                "body": body,
+                "body": full if sees_full else redacted,
                 "status": PENDING,
                 "attempts": 0,
                 "next_attempt_at": now,
                 "created_at": now,
             }
-            for sub_id in wanted
+            for sub_id, sees_full in wanted
         ],
     )
     return len(wanted)

@@ -27,6 +27,8 @@ class EventPayload(BaseModel):
 
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
+    OPS_SHOWN: ClassVar[frozenset[str]] = frozenset()
+    """Fields beyond ids, times and statuses the operations role may see (redaction.py)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

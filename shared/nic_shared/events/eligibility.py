@@ -57,6 +57,7 @@ class AssessedApplication(BaseModel):
 class EligibilityAssessed(EventPayload):
     TYPE = "no.nic.eligibility.assessed.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"version"})
 
     assessment_id: UUID
     application_id: UUID

@@ -18,6 +18,7 @@ TOPIC = "nic.intake"
 class CallPublished(EventPayload):
     TYPE = "no.nic.call.published.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"code", "title_en", "title_nb"})
 
     call_id: UUID
     code: str
@@ -153,6 +154,7 @@ class ApplicationSubmitted(EventPayload):
 
     TYPE = "no.nic.application.submitted.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"version"})
 
     application_id: UUID
     call_id: UUID
@@ -229,6 +231,7 @@ class FundingDecided(EventPayload):
 
     TYPE = "no.nic.funding.decided.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"decision_version"})
 
     decision_id: UUID
     decision_version: int = Field(ge=1)

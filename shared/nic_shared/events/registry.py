@@ -25,6 +25,7 @@ class ClusterRegistered(EventPayload):
 class ClusterLevelChanged(EventPayload):
     TYPE = "no.nic.cluster.level_changed.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"level"})
 
     cluster_id: UUID
     level: str
@@ -38,6 +39,7 @@ class ClusterLevelChanged(EventPayload):
 class MembershipStarted(EventPayload):
     TYPE = "no.nic.membership.started.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"actor_type"})
 
     membership_id: UUID
     cluster_id: UUID
@@ -65,6 +67,7 @@ class MembershipEnded(EventPayload):
 class ActivityRegistered(EventPayload):
     TYPE = "no.nic.activity.registered.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"activity_type", "participant_count"})
 
     activity_id: UUID
     cluster_id: UUID

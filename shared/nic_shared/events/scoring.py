@@ -90,6 +90,7 @@ class RankingEntry(BaseModel):
 class RankingPublished(EventPayload):
     TYPE = "no.nic.ranking.published.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"ranking_version"})
 
     call_id: UUID
     ranking_version: int = Field(ge=1)
@@ -105,6 +106,7 @@ class RankingPublished(EventPayload):
 class FundingRecommended(EventPayload):
     TYPE = "no.nic.funding.recommended.v1"
     TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"rank", "ranking_version"})
 
     application_id: UUID
     call_id: UUID
