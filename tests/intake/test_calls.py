@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from nic_intake.main import MIGRATIONS
 from nic_intake.seed import seed
 from tests.intake.builders import (
     OFFICER,
+    applicant,
     complete_circular,
     open_call,
     outbox_events,
     scalar,
     submit,
 )
+from tests.support.services import auth
 
 
 async def test_deadline_extension_before_the_deadline_is_audited_and_announced(intake):
@@ -63,3 +66,38 @@ async def test_seed_loads_the_three_calls_with_their_real_dates(new_database):
     assert deadline.replace(tzinfo=UTC) == datetime(2021, 10, 1, 14, 0, tzinfo=UTC)
     events = await outbox_events(url, "no.nic.call.published.v1")
     assert len(events) == 3
+
+
+async def test_a_draft_call_is_the_officers_until_it_is_published(intake):
+    body = {
+        "code": "C-DRAFT01",
+        "scheme": "circular_value_chains",
+        "title": {"nb": "Hemmelig utkast", "en": "Secret draft"},
+        "description": {"nb": "Beskrivelse", "en": "Description"},
+        "opens_at_local": "2026-01-05T09:00:00",
+        "deadline_local": "2026-12-01T16:00:00",
+        "budget_frame_nok": 25_000_000,
+    }
+    created = await intake.client.post("/v1/calls", json=body, headers=OFFICER)
+    assert created.status_code == 201, created.text
+    draft_id = created.json()["id"]
+    published = await open_call(intake.client)
+    others = {
+        "applicant": applicant(),
+        "cluster manager": auth("cluster_manager", cluster=str(uuid.uuid4())),
+        "operations": auth("operations"),
+        "no role": auth(),
+    }
+    for who, headers in others.items():
+        one = await intake.client.get(f"/v1/calls/{draft_id}", headers=headers)
+        assert one.status_code == 404, who
+        assert "Hemmelig" not in one.text
+        unknown = await intake.client.get(f"/v1/calls/{uuid.uuid4()}", headers=headers)
+        assert one.json()["title"] == unknown.json()["title"]  # a draft looks like no call
+        listed = await intake.client.get("/v1/calls", headers=headers)
+        ids = [c["id"] for c in listed.json()["items"]]
+        assert published["id"] in ids, who
+        assert draft_id not in ids, who
+    assert (await intake.client.get(f"/v1/calls/{draft_id}", headers=OFFICER)).status_code == 200
+    listed = await intake.client.get("/v1/calls", headers=OFFICER)
+    assert draft_id in [c["id"] for c in listed.json()["items"]]

@@ -4,6 +4,9 @@ Programme officers manage clusters, levels and business-network customers; a clu
 manages the members and activities of their own cluster only, and another cluster's answer
 is 404 (it is not theirs to know about); authenticated users read public cluster
 information; machine clients read by scope (`registry:read`). Applicants write nothing.
+Organisations' financial figures (headcount, turnover, balance sheet) go only to officers,
+machine readers and the organisation's own applicant users: they decide SME aid intensity,
+which is the programme's business, not a cluster manager's.
 """
 
 from __future__ import annotations
@@ -32,6 +35,22 @@ Reader = Annotated[
 
 Anyone = Annotated[Principal, Depends(authenticate)]
 """Any authenticated caller: public cluster information."""
+
+ProgrammeReader = Annotated[
+    Principal, Depends(require(Role.PROGRAMME_OFFICER, scopes=(READ_SCOPE,)))
+]
+"""Officers and machine clients: what spans every cluster (business network, all memberships)."""
+
+
+def sees_financials(principal: Principal, org_key: str | None = None) -> bool:
+    """Officers and machine readers; an applicant for its own organisation."""
+    if principal.has_role(Role.PROGRAMME_OFFICER) or principal.has_scope(READ_SCOPE):
+        return True
+    return (
+        org_key is not None
+        and principal.has_role(Role.APPLICANT)
+        and (principal.org_number == org_key)
+    )
 
 
 def ensure_cluster(principal: Principal, cluster_id: UUID, *, write: bool) -> None:

@@ -64,20 +64,20 @@ async def publish_call(
     return call_service.to_out(call, clock())
 
 
-@router.get("/{call_id}", response_model=CallOut, summary="One call", responses=_ERRORS)
+@router.get("/{call_id}", response_model=CallOut, summary="One call (a draft call: officers only, 404 for others)", responses=_ERRORS)
 async def get_call(
-    call_id: UUID, session: SessionDep, clock: ClockDep, _who: Anyone, response: Response
+    call_id: UUID, session: SessionDep, clock: ClockDep, who: Anyone, response: Response
 ) -> CallOut:
-    call = await call_service.get(session, call_id)
+    call = await call_service.get_visible(session, call_id, who)
     response.headers["ETag"] = etag(call.version)
     return call_service.to_out(call, clock())
 
 
-@router.get("", response_model=CallPage, summary="Calls, oldest first", responses=_ERRORS)
+@router.get("", response_model=CallPage, summary="Calls, oldest first (drafts listed to officers only)", responses=_ERRORS)
 async def list_calls(
     session: SessionDep,
     clock: ClockDep,
-    _who: Anyone,
+    who: Anyone,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> CallPage:
@@ -85,7 +85,13 @@ async def list_calls(
     if cursor:
         created, ident = decode_cursor(cursor)
         after, after_id = datetime.fromisoformat(created), UUID(ident)
-    calls = await call_service.list_calls(session, limit=limit, after=after, after_id=after_id)
+    calls = await call_service.list_calls(
+        session,
+        limit=limit,
+        after=after,
+        after_id=after_id,
+        published_only=not call_service.sees_drafts(who),
+    )
     next_cursor = (
         encode_cursor(calls[-1].created_at.isoformat(), str(calls[-1].id))
         if len(calls) == limit

@@ -15,6 +15,7 @@ from nic_intake.domain.deadline import LocalTimeError, in_oslo, oslo_instant
 from nic_intake.domain.templates import terms_for
 from nic_intake.models import Call
 from nic_shared import outbox
+from nic_shared.auth import Principal, Role
 from nic_shared.events.specs import LocalText, RuleSetSpec, Scheme, ScoringSchemeSpec
 from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 
@@ -76,11 +77,31 @@ async def get(session: AsyncSession, call_id: uuid.UUID) -> Call:
     return call
 
 
+def sees_drafts(principal: Principal) -> bool:
+    """A call is the programme's own until it is published: only officers see drafts."""
+    return principal.has_role(Role.PROGRAMME_OFFICER)
+
+
+async def get_visible(session: AsyncSession, call_id: uuid.UUID, principal: Principal) -> Call:
+    """The call, or the same 404 as for no call at all when a draft is not the caller's to see."""
+    call = await get(session, call_id)
+    if call.published_at is None and not sees_drafts(principal):
+        raise NotFound(f"no call {call_id}")
+    return call
+
+
 async def list_calls(
-    session: AsyncSession, *, limit: int, after: datetime | None, after_id: uuid.UUID | None
+    session: AsyncSession,
+    *,
+    limit: int,
+    after: datetime | None,
+    after_id: uuid.UUID | None,
+    published_only: bool,
 ) -> list[Call]:
     """Calls by creation time then id: a stable order for cursor paging."""
     query = select(Call).order_by(Call.created_at, Call.id).limit(limit)
+    if published_only:
+        query = query.where(Call.published_at.is_not(None))
     if after is not None and after_id is not None:
         query = query.where(
             (Call.created_at > after) | ((Call.created_at == after) & (Call.id > after_id))

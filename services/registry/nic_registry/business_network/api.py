@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_registry.access import Officer, Reader
+from nic_registry.access import Officer, ProgrammeReader
 from nic_registry.domain.organisations import Organisation as DomainOrganisation
 from nic_registry.domain.periods import Period
 from nic_registry.models import BusinessNetworkPeriod
@@ -159,7 +159,7 @@ async def end_customer_period(
 )
 async def list_customers(
     session: SessionDep,
-    _who: Reader,
+    _who: ProgrammeReader,
     limit: Limit = 50,
     cursor: Cursor = None,
     as_of: date | None = None,

@@ -15,8 +15,9 @@ from nic_registry.problems import oslo_today
 from nic_shared import problems
 from nic_shared.auth import Principal, Role, require
 from nic_shared.clock import ClockDep
-from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse
+from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse, NicStatus
 from nic_shared.db import SessionDep
+from nic_shared.problems import NotFound
 
 router = APIRouter(tags=["facts"])
 
@@ -73,17 +74,25 @@ async def organisation_clusters(
     session: SessionDep,
     request: Request,
     clock: ClockDep,
-    _who: Reader,
+    who: Reader,
     as_of: date | None = None,
 ) -> OrganisationClusters:
+    """A cluster manager sees the organisation's memberships of their own cluster only (404
+    when there are none): which other clusters it belongs to is not theirs to know."""
     org_key = parse_key(key)
     day = as_of or oslo_today(clock())
     facts = await service.organisation_clusters(
         session, org_key, day, request.app.state.settings.nok_per_eur
     )
+    memberships, tied = facts.memberships, facts.member_of_current_or_former_nic_cluster
+    if not (who.has_role(Role.PROGRAMME_OFFICER) or who.has_scope(READ_SCOPE)):
+        memberships = [m for m in memberships if m.cluster_id == who.cluster_id]
+        if not memberships:
+            raise NotFound(f"no organisation {org_key} in your cluster")
+        tied = any(m.cluster_status_at_date is not NicStatus.NEVER for m in memberships)
     return OrganisationClusters(
         organisation_key=org_key,
         as_of=day,
-        memberships=facts.memberships,
-        member_of_current_or_former_nic_cluster=facts.member_of_current_or_former_nic_cluster,
+        memberships=memberships,
+        member_of_current_or_former_nic_cluster=tied,
     )

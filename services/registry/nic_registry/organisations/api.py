@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from nic_registry.access import READ_SCOPE, Anyone, ClusterWriter, Officer, Reader
+from nic_registry.access import READ_SCOPE, Anyone, ClusterWriter, Officer, Reader, sees_financials
 from nic_registry.domain.org_forms import ORG_FORMS, PUBLIC_FORMS
 from nic_registry.models import Organisation
 from nic_registry.organisations import service
@@ -50,9 +50,11 @@ def _settings(request: Request) -> RegistrySettings:
 Settings = Annotated[RegistrySettings, Depends(_settings)]
 
 
-def _answer(row: Organisation, response: Response, settings: RegistrySettings) -> OrganisationOut:
+def _answer(
+    row: Organisation, response: Response, settings: RegistrySettings, who: Principal
+) -> OrganisationOut:
     response.headers["ETag"] = etag(row.version)
-    return to_out(row, settings.nok_per_eur)
+    return to_out(row, settings.nok_per_eur, financials=sees_financials(who, row.key))
 
 
 @router.get(
@@ -84,7 +86,7 @@ async def create_organisation(
     body: OrganisationCreate,
     session: SessionDep,
     clock: ClockDep,
-    _who: ClusterWriter,
+    who: ClusterWriter,
     settings: Settings,
     response: Response,
     once: Idempotent,
@@ -92,7 +94,7 @@ async def create_organisation(
     async def work() -> OrganisationOut:
         row = await service.create(session, body, clock())
         response.headers["Location"] = f"/v1/organisations/{row.key}"
-        return _answer(row, response, settings)
+        return _answer(row, response, settings, who)
 
     return await once.run(work, body=body.model_dump(mode="json"), response=response)
 
@@ -100,14 +102,14 @@ async def create_organisation(
 @router.get("/v1/organisations", summary="Organisations by key", responses=ERRORS)
 async def list_organisations(
     session: SessionDep,
-    _who: Reader,
+    who: Reader,
     settings: Settings,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> OrganisationPage:
     rows = await service.page(session, limit=limit, after=after(cursor, 1))
     return OrganisationPage(
-        items=[to_out(r, settings.nok_per_eur) for r in rows],
+        items=[to_out(r, settings.nok_per_eur, financials=sees_financials(who)) for r in rows],
         next_cursor=next_cursor(rows, limit, rows[-1].key if rows else ""),
     )
 
@@ -125,7 +127,7 @@ async def get_organisation(
     staff = who.has_role(Role.PROGRAMME_OFFICER, Role.CLUSTER_MANAGER)
     if not (own or staff or who.has_scope(READ_SCOPE)):
         raise NotFound(f"no organisation {org_key}")
-    return _answer(await service.get(session, org_key), response, settings)
+    return _answer(await service.get(session, org_key), response, settings, who)
 
 
 @router.patch(
@@ -142,14 +144,14 @@ async def update_organisation(
     body: OrganisationPatch,
     session: SessionDep,
     clock: ClockDep,
-    _who: Officer,
+    who: Officer,
     settings: Settings,
     response: Response,
     if_match: Annotated[str | None, Header(description="The organisation's ETag.")] = None,
 ) -> OrganisationOut:
     row = await service.get(session, service.parse_key(key))
     require_if_match(if_match, row.version)
-    return _answer(await service.update(session, row, body, clock()), response, settings)
+    return _answer(await service.update(session, row, body, clock()), response, settings, who)
 
 
 def _brreg(request: Request) -> BrregClient | None:
@@ -170,7 +172,7 @@ async def lookup_organisation(
     org_number: str,
     session: SessionDep,
     clock: ClockDep,
-    _who: ClusterWriter,
+    who: ClusterWriter,
     settings: Settings,
     response: Response,
     client: Annotated[BrregClient | None, Depends(_brreg)],
@@ -190,4 +192,4 @@ async def lookup_organisation(
     if created:
         response.status_code = 201
         response.headers["Location"] = f"/v1/organisations/{row.key}"
-    return _answer(row, response, settings)
+    return _answer(row, response, settings, who)

@@ -58,7 +58,8 @@ def to_domain(
     )
 
 
-def to_out(row: Organisation, nok_per_eur: Decimal) -> OrganisationOut:
+def to_out(row: Organisation, nok_per_eur: Decimal, *, financials: bool) -> OrganisationOut:
+    """`financials`: the caller may read the SME figures (see access.sees_financials)."""
     c = classify(row.org_form_code, row.sector_code)
     sector = c.sector
     if keys.is_foreign(row.key) and sector is Sector.UNKNOWN:
@@ -89,10 +90,10 @@ def to_out(row: Organisation, nok_per_eur: Decimal) -> OrganisationOut:
         research_organisation=to_domain(row).research_organisation(),
         sme=SmeOut(
             sme_class=sme_class(figures(row), nok_per_eur, public_controlled=c.public_controlled),
-            headcount_awu=row.headcount_awu,
-            turnover_nok=row.turnover_nok,
-            balance_sheet_nok=row.balance_sheet_nok,
-            figures_year=row.figures_year,
+            headcount_awu=row.headcount_awu if financials else None,
+            turnover_nok=row.turnover_nok if financials else None,
+            balance_sheet_nok=row.balance_sheet_nok if financials else None,
+            figures_year=row.figures_year if financials else None,
         ),
         source=row.source,
         brreg_fetched_at=row.brreg_fetched_at,
