@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from tests.intake.builders import OFFICER, OTHER_ORG, applicant, attach, draft, open_call
@@ -58,3 +59,39 @@ async def test_size_limit_and_content_types(start_intake):
         assert ok.status_code == 201
         files = list((intake.data_dir / "attachments").iterdir())
         assert len(files) == 1  # the refused uploads left nothing behind
+
+
+async def test_an_application_holds_a_bounded_number_and_size_of_attachments(start_intake):
+    async with start_intake(attachment_max_count=3, attachment_max_total_bytes=2500) as intake:
+        call = await open_call(intake.client)
+        app = await draft(intake.client, call["id"], {"title": "T"})
+        for _ in range(2):
+            assert (
+                await attach(intake.client, app["id"], "budget", b"x" * 1000)
+            ).status_code == 201
+        too_much = await attach(intake.client, app["id"], "budget", b"x" * 600)
+        assert too_much.status_code == 422
+        assert too_much.json()["type"] == "urn:nic:problem:attachment-limit"
+        assert too_much.json()["errors"][0]["rule"] == "attachment-total-size"
+        assert too_much.json()["max_total_bytes"] == 2500
+        assert (await attach(intake.client, app["id"], "budget", b"x" * 500)).status_code == 201
+        fourth = await attach(intake.client, app["id"], "budget", b"x")
+        assert fourth.status_code == 422
+        assert fourth.json()["errors"][0]["rule"] == "attachment-count"
+        listed = await intake.client.get(
+            f"/v1/applications/{app['id']}/attachments", headers=applicant()
+        )
+        assert sorted(a["size_bytes"] for a in listed.json()["items"]) == [500, 1000, 1000]
+        files = list((intake.data_dir / "attachments").iterdir())
+        assert len(files) == 3  # what was refused left nothing behind
+
+
+async def test_parallel_uploads_cannot_pass_the_count_together(start_intake):
+    async with start_intake(attachment_max_count=2) as intake:
+        call = await open_call(intake.client)
+        app = await draft(intake.client, call["id"], {"title": "T"})
+        answers = await asyncio.gather(
+            *(attach(intake.client, app["id"], "budget", b"x" * 100) for _ in range(5))
+        )
+        assert sorted(a.status_code for a in answers).count(201) == 2
+        assert {a.status_code for a in answers} <= {201, 409, 422, 503}

@@ -29,6 +29,10 @@ TITLES: dict[str, tuple[str, str]] = {
     ),
     "cluster-required": ("Innloggingen mangler klynge", "The token carries no cluster"),
     "idempotency-key-required": ("Idempotency-Key mangler", "Idempotency-Key is required"),
+    "attachment-limit": (
+        "Vedleggsgrensen for søknaden er nådd",
+        "The application's attachment limit is reached",
+    ),
     "attachment-type-refused": (
         "Vedleggstypen er ikke tillatt",
         "The attachment's content type is not allowed",

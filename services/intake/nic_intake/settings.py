@@ -29,6 +29,12 @@ class IntakeSettings(ServiceSettings, LinkSigning):
 
     data_dir: str = Field(default=".data/intake", description="Attachments and the mail folder.")
     attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    attachment_max_count: int = Field(
+        default=30, ge=1, description="Attachments one application may hold at once."
+    )
+    attachment_max_total_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1, description="Their total size, in bytes."
+    )
     attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
     decision_acceptance_days: int = Field(

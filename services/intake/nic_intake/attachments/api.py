@@ -39,6 +39,7 @@ Anyone = Annotated[Principal, Depends(authenticate)]
         409: problem_doc("Withdrawn, or the deadline has passed"),
         413: problem_doc("Too large"),
         415: problem_doc("Content type not allowed"),
+        422: problem_doc("The application's attachment count or total size limit is reached"),
     },
 )
 async def upload_attachment(
@@ -69,6 +70,7 @@ async def upload_attachment(
         content_type=media,
         chunks=request.stream(),
         max_bytes=settings.attachment_max_bytes,
+        limits=service.Limits(settings.attachment_max_count, settings.attachment_max_total_bytes),
         now=clock(),
     )
     return service.to_out(row)

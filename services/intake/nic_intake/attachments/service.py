@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import writable
@@ -19,7 +20,12 @@ from nic_intake.models import Application, Attachment, Call
 from nic_shared.auth import Principal
 from nic_shared.db import Database
 from nic_shared.events.intake import AttachmentRef
-from nic_shared.problems import Conflict, PayloadTooLarge, UnsupportedMediaType
+from nic_shared.problems import (
+    Conflict,
+    PayloadTooLarge,
+    UnprocessableContent,
+    UnsupportedMediaType,
+)
 
 KIND = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
@@ -55,6 +61,47 @@ async def check_editable(session: AsyncSession, app: Application, now: datetime)
         )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Per application: how many attachments, and how many bytes in all (each file has its own
+    `max_bytes`). Checked before the upload streams and again, under the application's row
+    lock, before the row is written, so two parallel uploads cannot pass the cap together."""
+
+    max_count: int
+    max_total_bytes: int
+
+
+async def check_limits(
+    session: AsyncSession, application_id: uuid.UUID, limits: Limits, adding_bytes: int
+) -> None:
+    count, total = (
+        await session.execute(
+            select(
+                func.count(Attachment.id), func.coalesce(func.sum(Attachment.size_bytes), 0)
+            ).where(Attachment.application_id == application_id)
+        )
+    ).one()
+    if count + 1 > limits.max_count:
+        raise _limit("attachment-count", f"at most {limits.max_count} attachments", limits)
+    if total + adding_bytes > limits.max_total_bytes:
+        raise _limit(
+            "attachment-total-size",
+            f"at most {limits.max_total_bytes} bytes of attachments in all ({total} held)",
+            limits,
+        )
+
+
+def _limit(rule: str, detail: str, limits: Limits) -> UnprocessableContent:
+    return UnprocessableContent(
+        f"an application may hold {detail}",
+        detail_nb="søknaden har nådd grensen for vedlegg",
+        slug="attachment-limit",
+        errors=[{"field": "body", "rule": rule, "detail": detail}],
+        max_count=limits.max_count,
+        max_total_bytes=limits.max_total_bytes,
+    )
+
+
 async def upload(
     db: Database,
     storage: AttachmentStorage,
@@ -66,11 +113,13 @@ async def upload(
     content_type: str,
     chunks: AsyncIterator[bytes],
     max_bytes: int,
+    limits: Limits,
     now: datetime,
 ) -> Attachment:
     async with db.transaction() as session:
         app = await writable(session, principal, application_id, for_update=False)
         await check_editable(session, app, now)
+        await check_limits(session, application_id, limits, adding_bytes=0)
     attachment_id = uuid.uuid4()
     key = f"{application_id}-{attachment_id}"
     try:
@@ -85,6 +134,7 @@ async def upload(
         async with db.transaction() as session:
             app = await writable(session, principal, application_id)
             await check_editable(session, app, now)
+            await check_limits(session, application_id, limits, adding_bytes=blob.size_bytes)
             row = Attachment(
                 id=attachment_id,
                 application_id=application_id,
