@@ -24,11 +24,20 @@ def require_if_match(if_match: str | None, version: int) -> None:
         raise PreconditionRequired(
             "send If-Match with the ETag you read", detail_nb="send If-Match med ETag-en du leste"
         )
-    if if_match.strip() not in (etag(version), f"W/{etag(version)}", "*"):
+    tags = [t.strip() for t in if_match.split(",") if t.strip()]
+    if "*" in tags or etag(version) in tags:
+        return
+    if any(t.startswith("W/") for t in tags):
+        # RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag never matches
         raise PreconditionFailed(
-            f"the resource has changed; its current ETag is {etag(version)}",
-            detail_nb=f"ressursen er endret; gjeldende ETag er {etag(version)}",
+            f"If-Match needs the strong ETag {etag(version)}; a weak one (W/) never matches",
+            detail_nb=f"If-Match krever den sterke ETag-en {etag(version)}; en svak (W/) passer aldri",
+            rule="strong-etag",
         )
+    raise PreconditionFailed(
+        f"the resource has changed; its current ETag is {etag(version)}",
+        detail_nb=f"ressursen er endret; gjeldende ETag er {etag(version)}",
+    )
 
 
 def encode_cursor(*values: Any) -> str:

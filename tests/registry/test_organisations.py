@@ -200,3 +200,25 @@ async def test_organisation_forms_are_a_data_table(registry):
     assert by_code["STAT"]["public"] is True
     assert by_code["NUF"]["sector"] == "foreign"
     assert len(forms) >= 40
+
+
+async def test_a_weak_etag_never_matches_if_match_and_changes_nothing(registry):
+    created = await registry.client.post(
+        "/v1/organisations",
+        json={"org_number": "988077917", "name": "Treklyngen AS"},
+        headers=officer(),
+    )
+    tag = created.headers["etag"]
+    path = "/v1/organisations/988077917"
+    weak = await registry.client.patch(
+        path, json={"name": "Svak AS"}, headers={**officer(), "If-Match": f"W/{tag}"}
+    )
+    assert weak.status_code == 412
+    assert weak.json()["rule"] == "strong-etag"
+    assert "W/" in weak.json()["detail"]
+    after = await registry.client.get(path, headers=officer())
+    assert (after.json()["name"], after.headers["etag"]) == ("Treklyngen AS", tag)
+    listed = await registry.client.patch(
+        path, json={"name": "Liste AS"}, headers={**officer(), "If-Match": f'"999", {tag}'}
+    )
+    assert listed.status_code == 200  # one of a list of strong tags matches
