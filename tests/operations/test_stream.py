@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import re
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import insert, select
 
+from nic_operations import api
+from nic_operations.main import MIGRATIONS, create_app
+from nic_operations.models import Base, stream_tickets_used
 from nic_operations.stream import Position, _release
+from nic_shared.db import Database
 from nic_shared.events import TOPICS
 from tests.operations.sse import sse
 from tests.operations.stand_ins import PIPELINE, SUBMITTED, platform
 from tests.support.environment import platform_environ
 from tests.support.processes import ROOT
-from tests.support.services import auth, service_settings
+from tests.support.services import auth, serve, service_settings
 
 
 async def test_an_applications_events_arrive_in_order_and_another_subjects_stream_shows_none(
@@ -61,6 +73,114 @@ async def test_the_stream_needs_an_operator_or_a_ticket(broker, new_database, to
             assert reader.status == 200
         bad = await ops.get("/v1/stream", params={"since": "yesterday"}, headers=auth("operations"))
         assert bad.status_code == 422
+
+
+async def _open(client: httpx.AsyncClient, ticket: str) -> tuple[int, dict[str, Any] | None]:
+    """Open the stream with a ticket; the status, and the problem when it was refused."""
+    params = {"ticket": ticket, "since": "now"}
+    async with client.stream("GET", "/v1/stream", params=params) as response:
+        if response.status_code == 200:
+            return 200, None
+        return response.status_code, json.loads(await response.aread())
+
+
+def _already_used(answer: tuple[int, dict[str, Any] | None]) -> bool:
+    status, problem = answer
+    return (
+        status == 401
+        and problem is not None
+        and problem["type"].endswith(":unauthorized")
+        and "already used" in problem["detail"]
+    )
+
+
+async def test_a_stream_ticket_opens_one_connection_on_any_instance(
+    broker, new_database, topic_prefix
+):
+    secret = "shared-ticket-secret-" + "x" * 20
+    async with platform(
+        broker.bootstrap, new_database, topic_prefix, stream_ticket_secret=secret
+    ) as p:
+        one = p.operations.client
+        async with serve(create_app(p.operations.app.state.settings)) as second:
+            two = second.client
+
+            async def ticket() -> str:
+                made = await one.post("/v1/stream/tickets", headers=auth("operations"))
+                assert made.status_code == 201
+                return str(made.json()["ticket"])
+
+            first = await ticket()
+            async with sse(one, {"ticket": first, "since": "now"}) as reader:
+                assert reader.status == 200
+                assert _already_used(await _open(one, first))  # not while it is open either
+            assert _already_used(await _open(one, first))
+            assert _already_used(await _open(two, first))  # nor on the other instance
+
+            elsewhere = await ticket()
+            assert await _open(two, elsewhere) == (200, None)
+            assert _already_used(await _open(one, elsewhere))
+
+            # the same ticket on both instances at once: exactly one opens
+            for _ in range(3):
+                raced = await ticket()
+                answers = await asyncio.gather(_open(one, raced), _open(two, raced))
+                assert sorted(status for status, _ in answers) == [200, 401]
+                assert any(_already_used(a) for a in answers)
+
+            # a ticket of the old form (no id), though signed right, is no ticket at all
+            old = [uuid.uuid4().hex, int(time.time()) + 60, False]
+            payload = base64.urlsafe_b64encode(json.dumps(old).encode()).decode()
+            forged = f"{payload}.{api._ticket_sign(secret.encode(), payload)}"
+            status, problem = await _open(one, forged)
+            assert status == 401
+            assert problem is not None
+            assert "already used" not in problem["detail"]
+
+
+async def test_a_used_ticket_is_claimed_in_the_database_and_expired_claims_are_pruned(
+    new_database,
+):
+    db = Database(await new_database("operations", MIGRATIONS))
+    try:
+        expires = datetime.now(UTC) + timedelta(seconds=60)
+        assert await api.claim_ticket(db, "ticket-a", expires)
+        assert not await api.claim_ticket(db, "ticket-a", expires)
+        racing = await asyncio.gather(
+            *(api.claim_ticket(db, "ticket-b", expires) for _ in range(4))
+        )
+        assert sorted(racing) == [False, False, False, True]
+
+        long_ago = datetime.now(UTC) - timedelta(seconds=api.TICKET_PRUNE_GRACE_S + 60)
+        just_now = datetime.now(UTC) - timedelta(seconds=5)
+        async with db.transaction() as session:
+            await session.execute(
+                insert(stream_tickets_used),
+                [
+                    {"ticket_id": "long-expired", "expires_at": long_ago},
+                    {"ticket_id": "just-expired", "expires_at": just_now},
+                ],
+            )
+        assert await api.claim_ticket(db, "ticket-c", expires)
+        async with db.transaction() as session:
+            kept = (await session.scalars(select(stream_tickets_used.c.ticket_id))).all()
+        # a ticket just expired keeps its row a while: an instance whose clock is behind
+        # would still take it for an unexpired ticket
+        assert sorted(kept) == ["just-expired", "ticket-a", "ticket-b", "ticket-c"]
+    finally:
+        await db.dispose()
+
+
+async def test_the_operations_migrations_match_the_models(new_database):
+    db = Database(await new_database("operations", MIGRATIONS))
+    try:
+        async with db.engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+    finally:
+        await db.dispose()
+    assert diff == []
 
 
 async def test_events_tail_prints_submitted_events_from_a_time(broker, new_database, topic_prefix):

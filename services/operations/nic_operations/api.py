@@ -7,11 +7,13 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
 
@@ -20,13 +22,14 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from nic_operations import pipeline, stream, trail, webhooks
-from nic_operations.models import attempts, deliveries, subscriptions
+from nic_operations.models import attempts, deliveries, stream_tickets_used, subscriptions
 from nic_operations.settings import OperationsSettings
 from nic_shared.auth import Principal, Role, require
-from nic_shared.db import SessionDep, notify_commit
+from nic_shared.db import Database, SessionDep, notify_commit
 from nic_shared.events import CATALOGUE
 from nic_shared.events.redaction import sees_full_payloads
 from nic_shared.ops import resolve_types
@@ -38,6 +41,7 @@ from nic_shared.problems import (
     UnprocessableContent,
 )
 
+log = logging.getLogger(__name__)
 _P: dict[str, Any] = {"content": {"application/problem+json": {}}}
 router = APIRouter(
     responses={
@@ -67,9 +71,40 @@ class Ticket(BaseModel):
     expires_at: datetime
 
 
+TICKET_PRUNE_GRACE_S = 300
+"""How long past its expiry a used ticket's row is kept: another instance whose clock is
+behind this one's still refuses the ticket as used, not as unknown."""
+
+
 def _ticket_sign(secret: bytes, payload: str) -> str:
     mac = hmac.new(secret, payload.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+async def claim_ticket(db: Database, ticket_id: str, expires_at: datetime) -> bool:
+    """Record a ticket as used; False when it already was, on this instance or another.
+
+    The insert is the claim: the ticket id is the primary key, so of two requests with one
+    ticket only one insert commits, the other fails with IntegrityError. Then the rows of
+    tickets long expired (refused as expired anyway) are deleted, in a transaction of their
+    own: a prune that fails (two instances pruning at once) costs nothing but a log line.
+    """
+    try:
+        async with db.transaction() as session:
+            await session.execute(
+                insert(stream_tickets_used).values(ticket_id=ticket_id, expires_at=expires_at)
+            )
+    except IntegrityError:
+        return False
+    cutoff = datetime.now(UTC) - timedelta(seconds=TICKET_PRUNE_GRACE_S)
+    try:
+        async with db.transaction() as session:
+            await session.execute(
+                delete(stream_tickets_used).where(stream_tickets_used.c.expires_at < cutoff)
+            )
+    except SQLAlchemyError as exc:
+        log.warning("pruning used stream tickets failed", extra={"error": repr(exc)})
+    return True
 
 
 @router.post(
@@ -77,10 +112,15 @@ def _ticket_sign(secret: bytes, payload: str) -> str:
     tags=["stream"],
     status_code=201,
     summary="A short-lived ticket for EventSource, which cannot send an Authorization header",
+    description=(
+        "The ticket opens one `GET /v1/stream?ticket=...` connection, within "
+        "`stream_ticket_ttl_s`: a second request with it is refused (401), so a client takes "
+        "a new ticket before every connect and reconnect."
+    ),
 )
 async def create_stream_ticket(request: Request, who: Operator) -> Ticket:
     expires = int(time.time()) + _settings(request).stream_ticket_ttl_s
-    claims = [who.subject, expires, sees_full_payloads(who)]
+    claims = [who.subject, expires, sees_full_payloads(who), secrets.token_urlsafe(16)]
     payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode()
     ticket = f"{payload}.{_ticket_sign(request.app.state.ticket_secret, payload)}"
     return Ticket(ticket=ticket, expires_at=datetime.fromtimestamp(expires, UTC))
@@ -99,7 +139,11 @@ async def stream_viewer(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ticket: Annotated[str | None, Query(description="From POST /v1/stream/tickets")] = None,
 ) -> Viewer:
-    """A bearer token (operations or programme officer), or a ticket one of them took."""
+    """A bearer token (operations or programme officer), or a ticket one of them took.
+
+    A ticket is used once: its id is recorded in the database the instances share, and a
+    second request with it (a replay, or EventSource reconnecting by itself) is refused.
+    """
     if credentials is not None:
         principal = await request.app.state.verifier.verify(credentials.credentials)
         if not principal.has_role(Role.OPERATIONS, Role.PROGRAMME_OFFICER):
@@ -110,7 +154,23 @@ async def stream_viewer(
         expected = _ticket_sign(request.app.state.ticket_secret, payload)
         if hmac.compare_digest(expected, signature):
             claims = json.loads(base64.urlsafe_b64decode(payload.encode()))
-            if len(claims) == 3 and int(claims[1]) >= time.time():  # older tickets: 2 claims
+            # [subject, expires, full, id]; older tickets (2 or 3 claims, no id) are refused
+            if (
+                isinstance(claims, list)
+                and len(claims) == 4
+                and isinstance(claims[3], str)
+                and 0 < len(claims[3]) <= 64
+                and int(claims[1]) >= time.time()
+            ):
+                expires_at = datetime.fromtimestamp(int(claims[1]), UTC)
+                if not await claim_ticket(request.app.state.db, claims[3], expires_at):
+                    raise Unauthorized(
+                        "this stream ticket was already used: a ticket opens one stream "
+                        "connection; take a new one (POST /v1/stream/tickets) to connect again",
+                        detail_nb="denne strømbilletten er allerede brukt: en billett åpner én "
+                        "tilkobling; hent en ny (POST /v1/stream/tickets) for å koble til igjen",
+                        headers={"WWW-Authenticate": "Bearer"},
+                    )
                 return Viewer(str(claims[0]), claims[2] is True)
     raise Unauthorized(
         "a bearer token or a valid stream ticket is required",
@@ -541,7 +601,7 @@ async def _get_delivery(session: Any, delivery_id: str) -> Any:
 )
 async def get_delivery(delivery_id: str, session: SessionDep, _who: Operator) -> DeliveryDetail:
     row = await _get_delivery(session, delivery_id)
-    log = (
+    tried = (
         await session.execute(
             select(attempts).where(attempts.c.delivery_id == delivery_id).order_by(attempts.c.id)
         )
@@ -556,7 +616,7 @@ async def get_delivery(delivery_id: str, session: SessionDep, _who: Operator) ->
                 error=a.error,
                 duration_ms=a.duration_ms,
             )
-            for a in log
+            for a in tried
         ],
     )
 

@@ -2,7 +2,8 @@
 
 `pipeline_applications` is fed by operations' own consumer group from every topic: one
 row per application with the time it reached each step. Webhook subscriptions, the
-deliveries the consumer queues for them, and one row per delivery attempt.
+deliveries the consumer queues for them, and one row per delivery attempt. The ids of
+stream tickets already used, so that each is used once across every instance.
 """
 
 from __future__ import annotations
@@ -108,3 +109,12 @@ attempts = Table(
     Column("duration_ms", Integer, nullable=False),
 )
 Index("ix_webhook_attempts_delivery_id", attempts.c.delivery_id)
+
+stream_tickets_used = Table(
+    "stream_tickets_used",
+    Base.metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    # the ticket's own expiry: past it the ticket is refused anyway, and the row can go
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+Index("ix_stream_tickets_used_expires_at", stream_tickets_used.c.expires_at)

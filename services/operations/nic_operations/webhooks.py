@@ -14,7 +14,9 @@ delivery gives up after `webhook_max_attempts`, and a subscription whose attempt
 `webhook_pause_after_failures` times in a row is paused (no new deliveries are queued for
 it; an operator resumes it). Targets resolving to loopback, link-local, private or other
 non-global addresses are refused, at subscription time and again before every attempt,
-unless `allow_private_webhook_targets` is set; redirects are not followed.
+unless `allow_private_webhook_targets` is set; so are IPv6 addresses that embed such an
+IPv4 address (NAT64, 6to4, Teredo, IPv4-mapped: `is_safe_address`). Redirects are not
+followed.
 
 The attempt connects to an address that check was made on, not to whatever the name
 resolves to a moment later (DNS rebinding): the request goes to the vetted IP, with the
@@ -107,6 +109,69 @@ class Target:
         return httpx.URL(self.url).copy_with(host=address)
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")  # RFC 4291: IPv4-mapped
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765 / 6145: IPv4-translated
+_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291, deprecated: IPv4-compatible
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the well-known prefix
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: local-use NAT64
+_NAT64_LOCAL_LENGTHS = (48, 56, 64, 96)  # the RFC 6052 prefix lengths that fit in it
+
+
+def _rfc6052_ipv4(address: ipaddress.IPv6Address, prefix_length: int) -> ipaddress.IPv4Address:
+    """The IPv4 address an RFC 6052 translator with a prefix of that length reads (2.2)."""
+    octets = address.packed
+    if prefix_length == 96:
+        return ipaddress.IPv4Address(octets[12:])
+    around_u = octets[:8] + octets[9:]  # bits 64-71 (u) are never part of the IPv4 address
+    return ipaddress.IPv4Address(around_u[prefix_length // 8 : prefix_length // 8 + 4])
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses a connection to `address` may really reach, or () if none.
+
+    IPv4-mapped (::ffff:0:0/96) and IPv4-translated (::ffff:0:0:0/96) addresses and the
+    deprecated IPv4-compatible ones (::/96) carry the IPv4 address in their last 32 bits;
+    a NAT64 translator (64:ff9b::/96) forwards to the last 32 bits; 6to4 (2002::/16) relays
+    to bits 16-48; Teredo (2001::/32) names its server in bits 32-64 and its client in the
+    last 32 bits, inverted. A local-use NAT64 prefix (64:ff9b:1::/48) may be of any RFC 6052
+    length the operator chose, so every reading that fits in the block is returned.
+    """
+    if address in _MAPPED or address in _TRANSLATED or address in _COMPATIBLE:
+        return (ipaddress.IPv4Address(address.packed[12:]),)
+    if address in _NAT64:
+        return (ipaddress.IPv4Address(address.packed[12:]),)
+    if address in _NAT64_LOCAL:
+        return tuple(_rfc6052_ipv4(address, n) for n in _NAT64_LOCAL_LENGTHS)
+    if address.sixtofour is not None:
+        return (address.sixtofour,)
+    if address.teredo is not None:
+        return address.teredo  # (server, client)
+    return ()
+
+
+def is_safe_address(address: IPAddress) -> bool:
+    """Whether a webhook may connect to `address`: a global unicast address, and one that
+    does not smuggle a non-global IPv4 address inside an IPv6 one.
+
+    Why: an IPv6 form that embeds an IPv4 address (`embedded_ipv4`) reaches that IPv4 host
+    through the kernel (IPv4-mapped), a NAT64 translator, a 6to4 or a Teredo relay, but is
+    judged by Python as an IPv6 address: `64:ff9b::7f00:1` and `2002:7f00:1::` are "global"
+    there, yet reach 127.0.0.1. So every embedded IPv4 address must pass the IPv4 rule (not
+    loopback, private, link-local, reserved, ...: `is_global`, and not multicast). The IPv6
+    address itself must pass the same rule too, except an IPv4-mapped one, which is only
+    the IPv4 address written in IPv6 (so `::ffff:8.8.8.8` is 8.8.8.8 and is allowed).
+    """
+    embedded: tuple[ipaddress.IPv4Address, ...] = ()
+    if isinstance(address, ipaddress.IPv6Address):
+        address = ipaddress.IPv6Address(address.packed)  # judged without a %zone suffix
+        embedded = embedded_ipv4(address)
+        if address in _MAPPED:
+            address = embedded[0]
+    return all(a.is_global and not a.is_multicast for a in (address, *embedded))
+
+
 async def resolve(host: str, port: int) -> list[str]:
     """The addresses `host` resolves to, in the resolver's order of preference."""
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -139,15 +204,19 @@ async def check_target(url: str, settings: OperationsSettings) -> Target:
     if not found:
         raise UnsafeTarget(f"the host {parts.hostname} does not resolve")
     for text in found:
-        address = ipaddress.ip_address(text)
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
         if settings.allow_private_webhook_targets:
-            continue
-        if not address.is_global or address.is_multicast:
+            break
+        address = ipaddress.ip_address(text)
+        if not is_safe_address(address):
+            inner = (
+                embedded_ipv4(ipaddress.IPv6Address(address.packed))
+                if isinstance(address, ipaddress.IPv6Address)
+                else ()
+            )
+            reaches = f" (which reaches {', '.join(map(str, inner))})" if inner else ""
             raise UnsafeTarget(
-                f"the host {parts.hostname} resolves to {address}, a loopback, link-local, "
-                "private or reserved address"
+                f"the host {parts.hostname} resolves to {address}{reaches}, a loopback, "
+                "link-local, private or reserved address"
             )
     return Target(
         url=url,

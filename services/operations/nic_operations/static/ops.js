@@ -87,7 +87,8 @@ async function connect(resume = false) {
   });
   source.addEventListener("failure", () => setState("broker unavailable", false));
   source.onerror = () => {
-    // EventSource reconnects by itself, but the ticket is single-use in spirit: take a new one
+    // EventSource would reconnect by itself with the same URL, but a ticket opens one
+    // connection only (a second use is refused): close it and connect with a new ticket
     setState("reconnecting", false);
     if (!live && lastId) failedResumes += 1;
     source.close();
