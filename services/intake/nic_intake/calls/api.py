@@ -64,7 +64,12 @@ async def publish_call(
     return call_service.to_out(call, clock())
 
 
-@router.get("/{call_id}", response_model=CallOut, summary="One call (a draft call: officers only, 404 for others)", responses=_ERRORS)
+@router.get(
+    "/{call_id}",
+    response_model=CallOut,
+    summary="One call (a draft call: officers only, 404 for others)",
+    responses=_ERRORS,
+)
 async def get_call(
     call_id: UUID, session: SessionDep, clock: ClockDep, who: Anyone, response: Response
 ) -> CallOut:
@@ -73,7 +78,12 @@ async def get_call(
     return call_service.to_out(call, clock())
 
 
-@router.get("", response_model=CallPage, summary="Calls, oldest first (drafts listed to officers only)", responses=_ERRORS)
+@router.get(
+    "",
+    response_model=CallPage,
+    summary="Calls, oldest first (drafts listed to officers only)",
+    responses=_ERRORS,
+)
 async def list_calls(
     session: SessionDep,
     clock: ClockDep,
