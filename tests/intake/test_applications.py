@@ -189,3 +189,32 @@ async def test_officer_lists_are_filtered_paginated_and_exported(intake):
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["id"] for r in rows] == ids[:3]
     assert rows[0]["requested_amount_nok"] == "1200000"
+
+
+async def test_a_project_cannot_end_before_it_starts_or_in_year_9999(intake):
+    call = await open_call(intake.client)
+    app = await draft(intake.client, call["id"], {"title": "T", "project_start": "2027-01-01"})
+    url = f"/v1/applications/{app['id']}/content"
+    headers = {**applicant(), "If-Match": app["etag"]}
+    for content, field, words in (
+        (
+            {"project_start": "2027-06-01", "project_end": "2027-05-31"},
+            "project_end",
+            "on or after",
+        ),
+        ({"project_start": "0001-01-01"}, "project_start", "1900"),
+        ({"project_end": "9999-12-31"}, "project_end", "2100"),
+    ):
+        response = await intake.client.put(url, json={"title": "T", **content}, headers=headers)
+        assert response.status_code == 422, content
+        [error] = response.json()["errors"]
+        assert error["pointer"] == f"#/{field}"
+        assert words in error["detail"], error
+    stored = await intake.client.get(f"/v1/applications/{app['id']}", headers=applicant())
+    assert stored.json()["content"]["project_start"] == "2027-01-01"  # nothing changed
+    same_day = await intake.client.put(
+        url,
+        json={"title": "T", "project_start": "2027-06-01", "project_end": "2027-06-01"},
+        headers=headers,
+    )
+    assert same_day.status_code == 200, same_day.text

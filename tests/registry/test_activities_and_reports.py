@@ -111,3 +111,26 @@ async def test_all_five_actor_types_cover_the_five_point_model(registry):
         "present": ["established_companies", "startups", "capital", "academia", "public"],
         "missing": [],
     }
+
+
+async def test_dates_outside_1900_to_2100_are_refused_naming_the_field(registry):
+    cluster = await new_cluster(registry.client)
+    far = await activity(registry, cluster["id"], activity_date="9999-12-31")
+    assert far.status_code == 422
+    assert far.json()["errors"][0]["pointer"] == "#/activity_date"
+    ancient = await add_member(registry.client, cluster["id"], "988077917", start="0001-01-01")
+    assert ancient.status_code == 422
+    assert ancient.json()["errors"][0]["pointer"] == "#/valid_from"
+    level = await registry.client.post(
+        f"/v1/clusters/{cluster['id']}/levels",
+        json={"level": "arena", "valid_from": "2023-01-01", "valid_to": "2999-01-01"},
+        headers=officer(),
+    )
+    assert level.status_code == 422
+    assert level.json()["errors"][0]["pointer"] == "#/valid_to"
+    listed = await registry.client.get(
+        f"/v1/clusters/{cluster['id']}/activities", headers=officer()
+    )
+    assert listed.json()["items"] == []
+    members = await registry.client.get(f"/v1/clusters/{cluster['id']}/members", headers=officer())
+    assert members.json()["items"] == []

@@ -8,8 +8,9 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from nic_shared.dates import PlausibleDate, not_before
 from nic_shared.events.intake import AidBasis, BudgetLine, ContactPerson, Partner
 from nic_shared.money import Nok, OrgNumber
 
@@ -28,8 +29,10 @@ class DraftContent(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     summary: str | None = Field(default=None, max_length=5000)
-    project_start: date | None = None
-    project_end: date | None = None
+    project_start: PlausibleDate | None = None
+    project_end: PlausibleDate | None = Field(
+        default=None, description="On or after project_start."
+    )
     project_owner: str | None = Field(
         default=None, description="The owner partner's key (org number or CC:foreign-id)."
     )
@@ -44,6 +47,11 @@ class DraftContent(BaseModel):
     objectives: list[str] = Field(default_factory=list, max_length=20)
     aid_basis: AidBasis | None = None
     implementation_plan: str | None = Field(default=None, max_length=20000)
+
+    @field_validator("project_end")
+    @classmethod
+    def _ends_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        return not_before(end, info.data.get("project_start"), "project_start")
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nic_registry.domain.annual_report import ActivityType
 from nic_registry.paging import Page
+from nic_shared.dates import PlausibleDate
 
 
 class ActivityCreate(BaseModel):
@@ -29,7 +30,7 @@ class ActivityCreate(BaseModel):
         },
     )
 
-    activity_date: date
+    activity_date: PlausibleDate
     title: str = Field(min_length=1, max_length=300)
     activity_type: ActivityType
     participant_count: int = Field(ge=0, le=1_000_000, description="People; never their names.")

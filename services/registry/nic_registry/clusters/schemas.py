@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nic_registry.domain.clusters import EscaGrade
 from nic_registry.paging import Page
 from nic_shared.contracts.registry_facts import ClusterFacts, ClusterLevel
+from nic_shared.dates import PlausibleDate
 from nic_shared.money import OrgNumber
 
 _CLUSTER_EXAMPLE: dict[str, Any] = {
@@ -56,8 +57,10 @@ class LevelIn(BaseModel):
     )
 
     level: ClusterLevel
-    valid_from: date
-    valid_to: date | None = Field(default=None, description="Inclusive; omit while running.")
+    valid_from: PlausibleDate
+    valid_to: PlausibleDate | None = Field(
+        default=None, description="Inclusive; omit while running."
+    )
 
 
 class PeriodIn(BaseModel):
@@ -68,8 +71,8 @@ class PeriodIn(BaseModel):
         json_schema_extra={"examples": [{"valid_from": "2022-07-01", "valid_to": None}]},
     )
 
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: PlausibleDate
+    valid_to: PlausibleDate | None = None
 
 
 class MatureIn(BaseModel):
@@ -79,7 +82,7 @@ class MatureIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"valid_from": "2024-01-01"}]}
     )
 
-    valid_from: date
+    valid_from: PlausibleDate
 
 
 class EscaIn(BaseModel):
@@ -91,8 +94,8 @@ class EscaIn(BaseModel):
     )
 
     grade: EscaGrade
-    awarded: date
-    valid_until: date
+    awarded: PlausibleDate
+    valid_until: PlausibleDate
 
 
 class PeriodEnd(BaseModel):
@@ -102,7 +105,7 @@ class PeriodEnd(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"valid_to": "2023-06-30"}]}
     )
 
-    valid_to: date
+    valid_to: PlausibleDate
 
 
 class PeriodOut(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nic_registry.identity import OrganisationIdentity
 from nic_registry.paging import Page
 from nic_shared.contracts.registry_facts import ActorType, MembershipFact
+from nic_shared.dates import PlausibleDate
 
 
 class MembershipCreate(OrganisationIdentity):
@@ -41,8 +42,10 @@ class MembershipCreate(OrganisationIdentity):
 
     name: str | None = Field(default=None, max_length=300)
     actor_type: ActorType
-    valid_from: date
-    valid_to: date | None = Field(default=None, description="Inclusive last day; omit if running.")
+    valid_from: PlausibleDate
+    valid_to: PlausibleDate | None = Field(
+        default=None, description="Inclusive last day; omit if running."
+    )
 
 
 class MembershipPatch(BaseModel):
@@ -52,7 +55,7 @@ class MembershipPatch(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"valid_to": "2023-06-30"}]}
     )
 
-    valid_to: date | None = None
+    valid_to: PlausibleDate | None = None
     actor_type: ActorType | None = None
 
 
