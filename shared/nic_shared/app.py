@@ -15,12 +15,17 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp
 
 from nic_shared import asyncapi, logs, ops, problems, tracing
 from nic_shared.auth import TokenVerifier
 from nic_shared.consumer import EventConsumer, Subscription
 from nic_shared.db import Database
-from nic_shared.http_middleware import RequestContextMiddleware
+from nic_shared.http_middleware import (
+    RequestBodyMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.outbox import OutboxRelay
@@ -54,6 +59,14 @@ class ServiceSpec:
 def _operation_id(route: APIRoute) -> str:
     """Stable operationIds: the endpoint function's name, which we keep unique per service."""
     return route.name
+
+
+class _ServiceApp(FastAPI):
+    """FastAPI with the security headers outside everything, Starlette's error middleware
+    included, so the 500 problem and CORS preflights carry them too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_service_app(spec: ServiceSpec) -> FastAPI:
@@ -113,7 +126,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-    app = FastAPI(
+    app = _ServiceApp(
         title=spec.title,
         description=spec.description,
         version="1.0.0",
@@ -133,6 +146,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     app.state.metrics = metrics
     app.state.verifier = TokenVerifier(settings)
     problems.install(app)
+    # Outermost last: CORS, then trace context and logs, then the body checks (before
+    # routing, so before authentication), then the app.
+    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_json_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     if settings.cors_origins:
         app.add_middleware(

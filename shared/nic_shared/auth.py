@@ -1,14 +1,18 @@
 """Bearer JWT verification, roles and scopes, and the caller's organisation or cluster.
 
 Tokens are checked for signature (an algorithm allow-list; a JWKS URL in production, a
-local secret in development), issuer, audience and expiry. Claims we read:
-`sub`, `roles` (list), `scope` (space-separated, machine clients), `org` (organisation
-number, applicants), `cluster` (cluster id, cluster managers), `panel_member` (panel member id).
+local secret in development), issuer, audience and expiry, and for a lifetime no longer than
+`token_max_lifetime_s` (from now to `exp`, and from `iat` to `exp`). Claims we read, each of
+its type or the token is refused (401): `sub` (string), `roles` (list of strings), `scope`
+(space-separated string, machine clients), `org` (organisation number string, applicants),
+`cluster` (cluster id, a UUID string, cluster managers), `panel_member` (panel member id, a
+UUID string).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,8 +71,17 @@ class TokenVerifier:
                 issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
+            _check_lifetime(claims, self.settings.token_max_lifetime_s)
             return _principal(claims)
-        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        except InvalidClaim as exc:
+            raise Unauthorized(
+                f"invalid token: {exc}",
+                detail_nb=f"ugyldig token: {exc}",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                errors=[{"claim": exc.claim, "rule": exc.rule, "detail": str(exc)}],
+            ) from exc
+        except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
+            # OverflowError: defensive, for arithmetic on absurd numeric claims
             raise Unauthorized(
                 f"invalid token: {exc}",
                 detail_nb=f"ugyldig token: {exc}",
@@ -76,19 +89,70 @@ class TokenVerifier:
             ) from exc
 
 
+class InvalidClaim(ValueError):
+    """A claim of the wrong type or value: the token is refused, naming the claim and rule."""
+
+    def __init__(self, claim: str, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.claim, self.rule = claim, rule
+
+
+def _number(claims: dict[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise InvalidClaim(name, "type", f"{name} must be a number")
+    return value
+
+
+def _check_lifetime(claims: dict[str, Any], cap_s: int) -> None:
+    """Refuse a token that lives longer than `cap_s`: from now, and from its `iat`."""
+    exp = _number(claims, "exp")
+    iat = _number(claims, "iat")
+    if exp is not None and exp - int(time.time()) > cap_s:  # ints: no float overflow
+        raise InvalidClaim(
+            "exp", "max-lifetime", f"exp is more than {cap_s} s from now (the most allowed)"
+        )
+    if exp is not None and iat is not None and exp - iat > cap_s:
+        raise InvalidClaim(
+            "exp", "max-lifetime", f"exp - iat is more than {cap_s} s (the most allowed)"
+        )
+
+
+def _string(claims: dict[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidClaim(name, "type", f"{name} must be a string")
+    return value
+
+
+def _uuid(claims: dict[str, Any], name: str) -> UUID | None:
+    value = _string(claims, name)
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError as exc:
+        raise InvalidClaim(name, "format", f"{name} must be a UUID") from exc
+
+
 def _principal(claims: dict[str, Any]) -> Principal:
     roles = claims.get("roles", [])
-    if not isinstance(roles, list):
-        raise ValueError("roles must be a list")
-    cluster = claims.get("cluster")
-    panel_member = claims.get("panel_member")
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise InvalidClaim("roles", "type", "roles must be a list of strings")
+    subject = claims["sub"]
+    if not isinstance(subject, str):
+        raise InvalidClaim("sub", "type", "sub must be a string")
     return Principal(
-        subject=str(claims["sub"]),
-        roles=frozenset(str(r) for r in roles),
-        scopes=frozenset(str(claims.get("scope", "")).split()),
-        org_number=claims.get("org"),
-        cluster_id=UUID(cluster) if cluster else None,
-        panel_member_id=UUID(panel_member) if panel_member else None,
+        subject=subject,
+        roles=frozenset(roles),
+        scopes=frozenset((_string(claims, "scope") or "").split()),
+        org_number=_string(claims, "org"),
+        cluster_id=_uuid(claims, "cluster"),
+        panel_member_id=_uuid(claims, "panel_member"),
     )
 
 

@@ -72,6 +72,9 @@ def run(
             log_config=None,
             access_log=False,
             timeout_graceful_shutdown=5,
+            timeout_keep_alive=settings.http_keepalive_timeout_s,
+            limit_concurrency=settings.http_limit_concurrency,
+            server_header=False,  # no banner naming the server and its version
         )
 
 

@@ -1,14 +1,20 @@
-"""Pure ASGI middleware: trace context in, request log line, metrics and span out."""
+"""Pure ASGI middleware: trace context in, request log line, metrics and span out; security
+headers on every response; request bodies bounded and free of duplicate JSON keys."""
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import time
+from decimal import Decimal
 from typing import Any
 
+from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nic_shared import tracing
+from nic_shared import problems, tracing
 from nic_shared.metrics import Metrics
 
 log = logging.getLogger("nic.http")
@@ -114,3 +120,233 @@ def _server_span(
 def _route(scope: Scope) -> str:
     route: Any = scope.get("route")
     return str(getattr(route, "path", "unmatched"))
+
+
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and
+    `Cache-Control: no-store`, each unless the route set its own (public results keep their
+    `Cache-Control`); and no `Server` header the app set.
+
+    uvicorn's own `server: uvicorn` is added below the app, so only `server_header=False`
+    where uvicorn is started removes it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in _SECURITY_HEADERS if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RequestBodyMiddleware:
+    """Bounds and checks the bodies the app parses in memory: JSON (`application/json`,
+    `application/*+json`), forms (`application/x-www-form-urlencoded`) and untyped bodies.
+
+    A `Content-Length` over `max_bytes` is 413 before a byte is read; a chunked body is
+    counted as it arrives and refused at the limit. A JSON body with a key twice in one
+    object is 422 (`duplicate-key`): parsers disagree on which value wins. Either answer
+    comes before routing and authentication. Invalid JSON goes on to the app unchanged,
+    which answers it as it always has. Other media types (multipart, octet-stream,
+    attachments' PDFs and images, CSV imports) stream to their routes, which have their
+    own limits.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
+        if not has_body or not _limited(media):
+            await self.app(scope, receive, send)
+            return
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            # A client waiting for 100 Continue has sent nothing: no need to read it.
+            waiting = headers.get("expect", "").lower() == "100-continue"
+            if not waiting and int(length) <= self.max_bytes * _DRAIN_FACTOR:
+                await _discard(receive, self.max_bytes * _DRAIN_FACTOR)
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away: let the app see it
+                await self.app(scope, _replay([message], receive), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                if message.get("more_body", False):
+                    await _discard(receive, self.max_bytes * _DRAIN_FACTOR - size)
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if _is_json(media):
+            findings = _json_findings(body)
+            if findings:
+                await _json_problem(findings)(scope, receive, send)
+                return
+        replayed: Message = {"type": "http.request", "body": body, "more_body": False}
+        await self.app(scope, _replay([replayed], receive), send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the request body is larger than the limit of {self.max_bytes} bytes"
+        response = problems.problem_response(
+            Request(scope),
+            413,
+            "payload-too-large",
+            detail=detail,
+            detail_nb=f"forespørselen er større enn grensen på {self.max_bytes} byte",
+            headers={"Connection": "close"},
+            errors=[
+                {"pointer": "#", "rule": "max-body-size", "limit": self.max_bytes, "detail": detail}
+            ],
+            max_bytes=self.max_bytes,
+        )
+        await response(scope, receive, send)
+
+
+_DRAIN_FACTOR = 4
+"""A refused body up to this many times the limit is read and thrown away before the 413,
+so the client, still sending, gets the answer rather than a reset connection; a larger one
+is answered at once and the connection closed."""
+
+
+async def _discard(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a refused body, at most `budget` bytes of it."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
+def _limited(media: str) -> bool:
+    return media in ("", "application/x-www-form-urlencoded") or _is_json(media)
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """`receive` that gives `messages` first, then the server's (disconnects, for streams)."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
+
+
+class _Object(dict[str, Any]):
+    """A parsed JSON object that remembers which of its keys came more than once."""
+
+    duplicates: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    seen: set[str] = set()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in seen and key not in obj.duplicates:
+            obj.duplicates.append(key)
+        seen.add(key)
+        obj[key] = value
+    return obj
+
+
+class _Imprecise(str):
+    """A JSON number a 64-bit float cannot hold as written (4.0000000000000000001, 1e400)."""
+
+
+def _number(literal: str) -> float | _Imprecise:
+    """Python's JSON parser (and so FastAPI's) reads numbers as floats: one with more digits
+    than a float keeps would silently become another number (a mark of 4.0000000000000000001
+    stored as 4.0), so such a number is refused instead of rounded."""
+    value = float(literal)
+    if not math.isfinite(value) or Decimal(repr(value)) != Decimal(literal):
+        return _Imprecise(literal)
+    return value
+
+
+def _json_findings(body: bytes) -> list[tuple[str, str, str]]:
+    """(pointer, rule, detail) for every key that appears twice in its object and every
+    number a float cannot hold; [] if none, or if the body is not JSON (the app answers)."""
+    try:
+        document = json.loads(body, object_pairs_hook=_object, parse_float=_number)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError included
+        return []
+    found: list[tuple[str, str, str]] = []
+    stack: list[tuple[str, Any]] = [("#", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, _Object):
+            found.extend(
+                (f"{where}/{_escape(k)}", "duplicate-key", f"the key {k!r} appears more than once")
+                for k in value.duplicates
+            )
+            stack.extend((f"{where}/{_escape(k)}", v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}/{i}", v) for i, v in enumerate(value))
+        elif isinstance(value, _Imprecise):
+            found.append((where, "number-precision", f"{value} has more digits than the API keeps"))
+    return sorted(found)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _json_problem(findings: list[tuple[str, str, str]]) -> ASGIApp:
+    async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+        names = ", ".join(p for p, _, _ in findings)
+        response = problems.problem_response(
+            Request(scope),
+            422,
+            "validation-error",
+            detail=f"the JSON body has a key twice or a number too precise at: {names}"[:2000],
+            detail_nb=f"JSON-innholdet har en nøkkel to ganger eller et for presist tall: {names}"[
+                :2000
+            ],
+            errors=[{"pointer": p, "rule": rule, "detail": d} for p, rule, d in findings],
+        )
+        await response(scope, receive, send)
+
+    return respond

@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import MetaData, Row, Table, func, insert, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -274,7 +274,10 @@ async def ops_list_dead_letters(
 
 @router.get("/dead-letters/{dead_letter_id}", summary="One dead letter with its replay history")
 async def ops_get_dead_letter(
-    dead_letter_id: int, request: Request, session: SessionDep, who: Operator
+    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    session: SessionDep,
+    who: Operator,
 ) -> DeadLetterDetail:
     tables = _tables(request)
     row = await _dead_letter(session, tables, dead_letter_id)
@@ -322,7 +325,10 @@ async def _dead_letter(session: AsyncSession, tables: MessagingTables, id_: int)
     summary="Send a dead-lettered event again to its origin topic (same event id)",
 )
 async def ops_replay_dead_letter(
-    dead_letter_id: int, request: Request, session: SessionDep, who: Operator
+    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    session: SessionDep,
+    who: Operator,
 ) -> ReplayResult:
     row = await _dead_letter(session, _tables(request), dead_letter_id)
     await _replay(request, session, who, [row])

@@ -61,6 +61,36 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "nic-dev"
     jwt_audience: str = "nic-platform"
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["HS256", "RS256", "ES256"])
+    token_max_lifetime_s: int = Field(
+        default=12 * 3600,
+        ge=60,
+        description=(
+            "The longest a bearer token may live: one whose `exp` is further from now (or, "
+            "with `iat`, from its issue) is refused with 401."
+        ),
+    )
+    max_json_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1,
+        description=(
+            "The largest JSON (or form, or untyped) request body, in bytes: a larger one is "
+            "refused with 413 before it is read. Raw uploads (attachments, CSV imports, "
+            "multipart) are not limited by it; their routes have their own limits."
+        ),
+    )
+
+    http_keepalive_timeout_s: int = Field(
+        default=5, ge=1, le=300, description="An idle keep-alive connection is closed after this."
+    )
+    http_limit_concurrency: int = Field(
+        default=500,
+        ge=1,
+        description=(
+            "Connections and tasks one process serves at once; beyond it uvicorn answers 503. "
+            "Slow clients sending headers byte by byte are the proxy's to cut off "
+            "(client_header_timeout), as uvicorn has no header timeout."
+        ),
+    )
 
     mail_transport: Literal["folder", "smtp"] = "folder"
     mail_folder: str | None = Field(

@@ -59,7 +59,13 @@ async def serve(app: FastAPI, *, ready: bool = True) -> AsyncIterator[RunningSer
     """Serve `app` with uvicorn on a free port in this event loop; wait for /readyz."""
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        server_header=False,  # as the services run (nic_shared.cli)
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
