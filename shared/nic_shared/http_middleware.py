@@ -1,20 +1,17 @@
 """Pure ASGI middleware: trace context in, request log line, metrics and span out; security
-headers on every response; request bodies bounded and free of duplicate JSON keys."""
+headers on every response; request bodies bounded and checked (`json_checks`)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import time
-from decimal import Decimal
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nic_shared import problems, tracing
+from nic_shared import json_checks, problems, tracing
 from nic_shared.metrics import Metrics
 
 log = logging.getLogger("nic.http")
@@ -211,7 +208,7 @@ class RequestBodyMiddleware:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         if _is_json(media):
-            findings = _json_findings(body)
+            findings = json_checks.findings(body)
             if findings:
                 await _json_problem(findings)(scope, receive, send)
                 return
@@ -274,78 +271,16 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-class _Object(dict[str, Any]):
-    """A parsed JSON object that remembers which of its keys came more than once."""
-
-    duplicates: list[str]
-
-
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    obj = _Object()
-    seen: set[str] = set()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in seen and key not in obj.duplicates:
-            obj.duplicates.append(key)
-        seen.add(key)
-        obj[key] = value
-    return obj
-
-
-class _Imprecise(str):
-    """A JSON number a 64-bit float cannot hold as written (4.0000000000000000001, 1e400)."""
-
-
-def _number(literal: str) -> float | _Imprecise:
-    """Python's JSON parser (and so FastAPI's) reads numbers as floats: one with more digits
-    than a float keeps would silently become another number (a mark of 4.0000000000000000001
-    stored as 4.0), so such a number is refused instead of rounded."""
-    value = float(literal)
-    if not math.isfinite(value) or Decimal(repr(value)) != Decimal(literal):
-        return _Imprecise(literal)
-    return value
-
-
-def _json_findings(body: bytes) -> list[tuple[str, str, str]]:
-    """(pointer, rule, detail) for every key that appears twice in its object and every
-    number a float cannot hold; [] if none, or if the body is not JSON (the app answers)."""
-    try:
-        document = json.loads(body, object_pairs_hook=_object, parse_float=_number)
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError included
-        return []
-    found: list[tuple[str, str, str]] = []
-    stack: list[tuple[str, Any]] = [("#", document)]
-    while stack:
-        where, value = stack.pop()
-        if isinstance(value, _Object):
-            found.extend(
-                (f"{where}/{_escape(k)}", "duplicate-key", f"the key {k!r} appears more than once")
-                for k in value.duplicates
-            )
-            stack.extend((f"{where}/{_escape(k)}", v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((f"{where}/{i}", v) for i, v in enumerate(value))
-        elif isinstance(value, _Imprecise):
-            found.append((where, "number-precision", f"{value} has more digits than the API keeps"))
-    return sorted(found)
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _json_problem(findings: list[tuple[str, str, str]]) -> ASGIApp:
+def _json_problem(findings: list[json_checks.Finding]) -> ASGIApp:
     async def respond(scope: Scope, receive: Receive, send: Send) -> None:
         names = ", ".join(p for p, _, _ in findings)
         response = problems.problem_response(
             Request(scope),
             422,
             "validation-error",
-            detail=f"the JSON body has a key twice or a number too precise at: {names}"[:2000],
-            detail_nb=f"JSON-innholdet har en nøkkel to ganger eller et for presist tall: {names}"[
-                :2000
-            ],
-            errors=[{"pointer": p, "rule": rule, "detail": d} for p, rule, d in findings],
+            detail=f"the JSON body is not accepted as sent, at: {names}"[:2000],
+            detail_nb=f"JSON-innholdet kan ikke tas imot slik det er, ved: {names}"[:2000],
+            errors=[{"pointer": p, "rule": rule, "detail": d} for p, rule, d in findings[:100]],
         )
         await response(scope, receive, send)
 

@@ -218,3 +218,27 @@ async def test_a_project_cannot_end_before_it_starts_or_in_year_9999(intake):
         headers=headers,
     )
     assert same_day.status_code == 200, same_day.text
+
+
+async def test_a_title_must_be_readable_text_and_a_refused_one_changes_nothing(intake):
+    call = await open_call(intake.client)
+    app = await draft(intake.client, call["id"], {"title": "Grønn skipsfart"})
+    url = f"/v1/applications/{app['id']}/content"
+    headers = {**applicant(), "If-Match": app["etag"]}
+    for title, rule in (
+        ("Grønn\u0000skipsfart", "control-character"),
+        ("Grønn\u0085skipsfart", "control-character"),
+        ("\u200b\u200d\ufeff", "invisible-text"),
+        ("Grønn \u202eskipsfart", "bidi-override"),
+    ):
+        response = await intake.client.put(url, json={"title": title}, headers=headers)
+        assert response.status_code == 422, title
+        assert response.json()["errors"] == [
+            {"pointer": "#/title", "rule": rule, "detail": response.json()["errors"][0]["detail"]}
+        ]
+    stored = await intake.client.get(f"/v1/applications/{app['id']}", headers=applicant())
+    assert stored.json()["content"]["title"] == "Grønn skipsfart"
+    kept = await intake.client.put(
+        url, json={"title": "Linje én", "summary": "To\nlinjer\tmed tab"}, headers=headers
+    )
+    assert kept.status_code == 200, kept.text

@@ -206,6 +206,26 @@ async def test_a_number_a_float_cannot_hold_is_refused_not_rounded(service):
     assert kept.json() == {"mark": 4.5, "ratio": 0.1, "big": 12345678901234567890}
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("a\u0000b", "control-character"),
+        ("a\u001bb", "control-character"),
+        ("a\u009bb", "control-character"),
+        ("\u200b\u2060", "invisible-text"),
+        ("   ", "invisible-text"),
+        ("abc\u202edef", "bidi-override"),
+        ("abc\u2066def", "bidi-override"),
+    ],
+)
+async def test_strings_and_keys_must_be_readable_text(service, text, rule):
+    for body in ({"nested": [{"name": text}]}, {text: 1}):
+        response = await service.client.post("/v1/open-echo", json=body)
+        found = _assert_problem(response, 422, rule)
+        pointer = "#/nested/0/name" if "nested" in body else f"#/{text}"
+        assert found["errors"][0]["pointer"] == pointer
+
+
 async def test_invalid_json_still_answers_as_before_and_unique_keys_pass(service):
     broken = await service.client.post(
         "/v1/open-echo", content=b'{"a": 1,', headers={"Content-Type": "application/json"}
