@@ -138,6 +138,44 @@ class ServiceSettings(BaseSettings):
     def consumer_group(self) -> str:
         return f"{self.kafka_topic_prefix}nic-{self.service_name}"
 
+    database_password_file: str | None = Field(
+        default=None,
+        description=(
+            "A file holding the database password (a Docker or Kubernetes secret), put into "
+            "database_url when the settings load, so that the URL itself names no password."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _database_password_from_file(self) -> ServiceSettings:
+        if not self.database_password_file:
+            return self
+        from pathlib import Path
+
+        from sqlalchemy.engine import make_url
+
+        try:
+            password = Path(self.database_password_file).read_text().rstrip("\r\n")
+        except OSError as error:
+            raise ValueError(
+                f"database_password_file {self.database_password_file}: {error.strerror}"
+            ) from error
+        url = make_url(self.database_url)
+        if url.password is not None:
+            raise ValueError("database_url names a password and database_password_file is set")
+        self.database_url = url.set(password=password).render_as_string(hide_password=False)
+        return self
+
+    http_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "uvicorn worker processes `serve` runs, each with its own background workers; "
+            "unset: WEB_CONCURRENCY, else 1. More than 1 needs PostgreSQL (refused on SQLite)."
+        ),
+    )
+
+
 
 class LinkSigning(BaseSettings):
     """For the two services that sign (scoring) and verify (intake) panel attachment links."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from nic_eligibility.settings import EligibilitySettings
 from nic_intake.settings import IntakeSettings
@@ -18,6 +19,7 @@ from nic_shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "deploy" / "Dockerfile").read_text()
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "intake": IntakeSettings,
     "eligibility": EligibilitySettings,
@@ -34,7 +36,7 @@ def _resolve(value: str) -> str:
 
 
 @pytest.mark.parametrize("name", SETTINGS)
-def test_compose_environment_is_what_the_service_reads(name, monkeypatch):
+def test_compose_environment_is_what_the_service_reads(name, monkeypatch, tmp_path):
     service = COMPOSE["services"][name]
     settings_class = SETTINGS[name]
     prefix = f"NIC_{name.upper()}_"
@@ -45,12 +47,21 @@ def test_compose_environment_is_what_the_service_reads(name, monkeypatch):
         if not k.startswith(prefix) or k[len(prefix) :].lower() not in settings_class.model_fields
     ]
     assert unknown == [], f"{name} sets variables its settings do not read: {unknown}"
+    # The compose secret: a file with the password, read by the service, not in the URL.
+    secret = environment[f"{prefix}DATABASE_PASSWORD_FILE"]
+    assert secret == "/run/secrets/postgres_password"
+    assert "postgres_password" in service["secrets"]
+    password_file = tmp_path / "postgres_password"
+    password_file.write_text("s3cret/with:odd@chars\n")
+    environment[f"{prefix}DATABASE_PASSWORD_FILE"] = str(password_file)
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
     settings = settings_class()
     assert settings.environment == "production"
     assert settings.database_url.startswith("postgresql+asyncpg://")
     assert settings.database_url.endswith(f"/{name}")
+    assert make_url(settings.database_url).password == "s3cret/with:odd@chars"
+    assert settings.cors_origins == []
     assert settings.kafka_bootstrap == "kafka:9092"
     assert settings.kafka_idempotence is True
     assert service["ports"] == [f"{settings.port}:{settings.port}"]
@@ -97,3 +108,76 @@ def test_prometheus_scrapes_every_service_and_grafana_gets_the_dashboard():
         "nic_dead_letters_total",
     ):
         assert metric in exprs
+
+
+def _dockerfile_env() -> dict[str, str]:
+    """The ENV lines of the image (KEY=VALUE form, continuation lines joined)."""
+    text = DOCKERFILE.replace("\\\n", " ")
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            for word in line[4:].split():
+                key, _, value = word.partition("=")
+                env[key] = value
+    return env
+
+
+def test_the_image_prepares_the_folders_the_services_write_for_its_user():
+    env = _dockerfile_env()
+    run = DOCKERFILE.replace("\\\n", " ")
+    user = re.search(r"^USER (\S+)", DOCKERFILE, re.MULTILINE)
+    assert user is not None
+    uid = user.group(1).split(":")[0]
+    assert uid not in {"root", "0"}
+    assert f"--uid {uid}" in run, "USER names the user the image creates"
+    written = {
+        "intake": env["NIC_INTAKE_DATA_DIR"],
+        "scoring": env["NIC_SCORING_MAIL_FOLDER"],
+    }
+    mkdir = re.search(r"mkdir -p ([^&]+)", run)
+    assert mkdir is not None
+    prepared = mkdir.group(1).split()
+    chown = re.search(r"chown -R \S+ (\S+)", run)
+    assert chown is not None
+    for folder in written.values():
+        assert folder.startswith("/"), "an absolute path, not relative to the working directory"
+        assert any(folder == p or folder.startswith(p + "/") for p in prepared), folder
+        assert folder.startswith(chown.group(1))
+    # The defaults are relative (.data/...), which the image would resolve to /app/.data.
+    assert not IntakeSettings.model_fields["data_dir"].default.startswith("/")
+
+
+def test_compose_gives_every_writing_service_a_volume_where_it_writes():
+    env = _dockerfile_env()
+    declared = COMPOSE["volumes"]
+    for name, key in (("intake", "NIC_INTAKE_DATA_DIR"), ("scoring", "NIC_SCORING_MAIL_FOLDER")):
+        service = COMPOSE["services"][name]
+        folder = service["environment"][key]
+        assert folder == env[key], "compose and the image agree"
+        mounts = [m.split(":") for m in service["volumes"]]
+        assert any(
+            source in declared and (folder == target or folder.startswith(target + "/"))
+            for source, target, *_ in mounts
+        ), f"{name} writes {folder} outside a volume"
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_compose_bounds_every_service_and_sets_its_cors_origins(name):
+    service = COMPOSE["services"][name]
+    limits = service["deploy"]["resources"]["limits"]
+    assert float(limits["cpus"]) > 0
+    assert re.fullmatch(r"\d+[MG]", limits["memory"])
+    assert f"NIC_{name.upper()}_CORS_ORIGINS" in service["environment"]
+
+
+def test_no_password_in_a_url_and_postgres_reads_it_from_the_secret():
+    for name, service in COMPOSE["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            assert "POSTGRES_PASSWORD}" not in str(value), f"{name} {key}"
+            for url in re.findall(r"\w[\w+.-]*://\S+", str(value)):
+                assert "@" not in url or make_url(url).password is None, f"{name} {key}"
+    postgres = COMPOSE["services"]["postgres"]
+    assert "POSTGRES_PASSWORD" not in postgres["environment"]
+    assert postgres["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert "postgres_password" in postgres["secrets"]
+    assert COMPOSE["secrets"]["postgres_password"] == {"environment": "POSTGRES_PASSWORD"}
