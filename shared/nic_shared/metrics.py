@@ -1,8 +1,24 @@
-"""Prometheus metrics, one registry per app so several apps can live in one process (tests)."""
+"""Prometheus metrics, one registry per app so several apps can live in one process (tests).
+
+Under several uvicorn workers (`nic_shared.serving`) prometheus_client runs in multiprocess
+mode: PROMETHEUS_MULTIPROC_DIR is set before it is imported, every worker writes its values
+to files there, and `render` answers the sum over all of them (counters and histograms
+added up; each gauge as its `multiprocess_mode` says). With one process nothing changes.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+import os
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -10,6 +26,7 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess_dir = multiprocess_dir()
         labels = {"service": service}
         r = self.registry
         self.http_requests = Counter(
@@ -53,24 +70,49 @@ class Metrics:
             ["type"],
             registry=r,
         )
+        # Several workers measure the same backlog and lag: the latest reading of a live
+        # worker is the value (a worker that stopped drops out with its readings).
         self.outbox_backlog = Gauge(
-            "nic_outbox_backlog", "Outbox rows not yet published", registry=r
+            "nic_outbox_backlog",
+            "Outbox rows not yet published",
+            registry=r,
+            multiprocess_mode="livemostrecent",
         )
         self.outbox_oldest_age = Gauge(
             "nic_outbox_oldest_unsent_age_seconds",
             "Age of the oldest unsent outbox row",
             registry=r,
+            multiprocess_mode="livemostrecent",
         )
         self.consumer_lag = Gauge(
             "nic_consumer_lag",
             "Messages behind the partition's end",
             ["topic", "partition"],
             registry=r,
+            multiprocess_mode="livemostrecent",
         )
         self.info = Gauge(
-            "nic_service_info", "The service this process runs", ["service"], registry=r
+            "nic_service_info",
+            "The service this process runs",
+            ["service"],
+            registry=r,
+            multiprocess_mode="max",
         )
         self.info.labels(**labels).set(1)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        """The exposition text: this registry, or, under several workers, all of them."""
+        if self.multiprocess_dir is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=self.multiprocess_dir)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+
+
+def multiprocess_dir() -> str | None:
+    """The folder every worker's values are in, when prometheus_client runs in multiprocess
+    mode (it chose so when imported: PROMETHEUS_MULTIPROC_DIR was set); otherwise None."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and values.ValueClass is not values.MutexValue:
+        return folder
+    return None
