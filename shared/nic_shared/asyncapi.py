@@ -89,11 +89,16 @@ def _build(catalogue: dict[str, type[EventPayload]]) -> dict[str, Any]:
                 "name": model.__name__,
                 "title": event_type,
                 "summary": (model.__doc__ or model.__name__).strip().splitlines()[0],
-                "contentType": "application/json",
+                "contentType": "application/cloudevents+json",
                 "headers": {
                     "type": "object",
+                    "description": (
+                        "CloudEvents structured mode (Kafka binding 1.0): the value is the "
+                        "whole event; no ce_* headers."
+                    ),
+                    "required": ["content-type"],
                     "properties": {
-                        "ce_type": {"const": event_type},
+                        "content-type": {"const": "application/cloudevents+json; charset=UTF-8"},
                         "traceparent": {"type": "string"},
                     },
                 },
@@ -141,7 +146,7 @@ def _build(catalogue: dict[str, type[EventPayload]]) -> dict[str, Any]:
                 "(no.nic.<entity>.<verb>.v<N>); a breaking change is a new type."
             ),
         },
-        "defaultContentType": "application/json",
+        "defaultContentType": "application/cloudevents+json",
         "servers": {
             "embedded": {
                 "host": "127.0.0.1:9092",

@@ -77,12 +77,30 @@ async def ensure_topics(settings: ServiceSettings, topics: list[str]) -> None:
         existing = set(await admin.list_topics())
         missing = [t for t in dict.fromkeys(topics) if t not in existing]
         if missing:
-            new = [NewTopic(t, settings.kafka_partitions, 1) for t in missing]
+            new = [
+                NewTopic(t, settings.kafka_partitions, settings.kafka_replication_factor)
+                for t in missing
+            ]
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(new)
             log.info("topics created", extra={"topics": missing})
     finally:
         await admin.close()
+
+
+CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+
+
+def event_headers(traceparent: str | None = None) -> Headers:
+    """Headers of a CloudEvent on Kafka in structured mode: the value is the whole event.
+
+    No `ce_*` header: the Kafka binding reads any of them as binary mode, where the
+    attributes would have to be headers (CloudEvents Kafka binding 1.0, 3.1).
+    """
+    headers: Headers = [("content-type", CLOUDEVENTS_CONTENT_TYPE.encode())]
+    if traceparent:
+        headers.append(("traceparent", traceparent.encode()))
+    return headers
 
 
 def header(headers: Headers | None, name: str) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -56,4 +56,8 @@ def _migrate(connection: Connection, metadata: MetaData) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together: one upgrades, the others wait here, then find
+            # the schema at head (alembic reads the version after the lock).
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('nic-migrations'))"))
         context.run_migrations()

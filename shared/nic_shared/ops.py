@@ -29,7 +29,7 @@ from nic_shared.db import SessionDep
 from nic_shared.events import CATALOGUE
 from nic_shared.events.redaction import redact_data, redact_raw, scrub_error, sees_full_payloads
 from nic_shared.http import decode_cursor, encode_cursor
-from nic_shared.kafka import Headers, new_producer
+from nic_shared.kafka import Headers, event_headers, new_producer
 from nic_shared.messaging_tables import MessagingTables, define_ops_tables
 from nic_shared.metrics import Metrics
 from nic_shared.problems import BadRequest, NotFound, ServiceUnavailable
@@ -387,11 +387,10 @@ async def _replay(
         await producer.start()
         futures = []
         for row in rows:
-            headers: Headers = [("nic_replay_of", str(row.id).encode())]
-            if row.event_type:
-                headers.append(("ce_type", row.event_type.encode()))
-            if row.traceparent:
-                headers.append(("traceparent", row.traceparent.encode()))
+            headers: Headers = [
+                ("nic_replay_of", str(row.id).encode()),
+                *event_headers(row.traceparent),
+            ]
             futures.append(
                 await producer.send(
                     row.origin_topic,

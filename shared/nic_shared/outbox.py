@@ -13,18 +13,27 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_shared import tracing
-from nic_shared.db import Database, notify_commit
+from nic_shared.db import Database, is_sqlite, notify_commit
 from nic_shared.events import TOPICS, CloudEvent, EventPayload, new_event
-from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, refresh_metadata, stop_client
+from nic_shared.kafka import (
+    dlq_topic,
+    ensure_topics,
+    event_headers,
+    new_producer,
+    refresh_metadata,
+    stop_client,
+)
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.settings import ServiceSettings
@@ -56,6 +65,27 @@ async def record(session: AsyncSession, payload: EventPayload) -> CloudEvent:
     notify_commit(session)
     tracing.event_created(event, payload.TOPIC)
     return event
+
+
+@asynccontextmanager
+async def relay_turn(db: Database, service: str) -> AsyncIterator[bool]:
+    """Whether this relay may publish now; held until the block ends.
+
+    PostgreSQL: a transaction-level advisory lock on a connection of its own, held for one
+    pass (select, send, mark). Another instance's relay finds it taken and waits for its next
+    poll; an instance killed mid-pass loses its connection and with it the lock, and what it
+    had not marked goes again (consumers dedupe). SQLite: one instance per database file
+    (`serve` refuses a second), so the turn is always this relay's.
+    """
+    if is_sqlite(db.url):
+        yield True
+        return
+    async with db.engine.connect() as connection, connection.begin():
+        mine = await connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"nic-outbox-relay:{service}"},
+        )
+        yield bool(mine)
 
 
 class OutboxRelay:
@@ -142,10 +172,21 @@ class OutboxRelay:
                 await stop_client(client)
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unsent rows in order and mark them sent; returns the count."""
+        """Publish one batch of unsent rows in order and mark them sent; returns the count.
+
+        Only while this relay holds the service's turn (`relay_turn`): of several instances
+        one publishes at a time, so each row goes once and in order.
+        """
+        assert self._producer is not None
+        await self._mark_unmarked()
+        async with relay_turn(self.db, self.settings.service_name) as mine:
+            if not mine:
+                return 0
+            return await self._publish_batch()
+
+    async def _publish_batch(self) -> int:
         assert self._producer is not None
         outbox = self.tables.outbox
-        await self._mark_unmarked()
         async with self.db.transaction() as session:
             rows = (
                 await session.execute(
@@ -167,9 +208,7 @@ class OutboxRelay:
             # Send the whole batch, then await once: ~12x the throughput of one-by-one.
             futures = []
             for row in rows:
-                headers = [("ce_type", row.event_type.encode())]
-                if row.traceparent:
-                    headers.append(("traceparent", row.traceparent.encode()))
+                headers = event_headers(row.traceparent)
                 futures.append(
                     await self._producer.send(
                         self.settings.topic(row.topic),

@@ -42,6 +42,11 @@ class ServiceSettings(BaseSettings):
     )
     kafka_topic_prefix: str = ""
     kafka_partitions: int = Field(default=6, ge=1)
+    kafka_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        description="For the topics a service creates: 3 on a production Kafka cluster.",
+    )
     kafka_fetch_max_wait_ms: int = Field(default=10, ge=0)
     kafka_session_timeout_ms: int = Field(default=10000, ge=1000)
     kafka_heartbeat_interval_ms: int = Field(default=3000, ge=100)
@@ -174,7 +179,6 @@ class ServiceSettings(BaseSettings):
             "unset: WEB_CONCURRENCY, else 1. More than 1 needs PostgreSQL (refused on SQLite)."
         ),
     )
-
 
 
 class LinkSigning(BaseSettings):

@@ -22,6 +22,7 @@ from nic_scoring.main import create_app as scoring_app
 from nic_scoring.settings import ScoringSettings
 from nic_shared.events import CloudEvent, new_event
 from nic_shared.events.eligibility import AssessedApplication, EligibilityAssessed, Outcome
+from nic_shared.kafka import event_headers
 from tests.intake.builders import CLUSTER_A, Clock, applicant, attach, draft, inno_content, submit
 from tests.support.services import auth, serve, service_settings
 
@@ -62,7 +63,7 @@ async def produce_assessed(bootstrap: str, topic: str, events: list[EligibilityA
                 topic,
                 value=event.to_bytes(),
                 key=str(payload.application_id).encode(),
-                headers=[("ce_type", event.type.encode())],
+                headers=event_headers(),
             )
     finally:
         await producer.stop()

@@ -26,6 +26,9 @@ async def test_eligibility_killed_at_random_points_decides_each_application_once
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "backend", ["postgresql"]
+)  # SQLite: one instance per file (serve refuses a second)
 async def test_second_instance_joins_mid_backlog_and_first_stops_nothing_lost_or_twice(
     broker, platform_factory
 ):

@@ -17,7 +17,7 @@ import trustme
 import uvicorn
 from fastapi import FastAPI, Request, Response
 
-from nic_operations import webhooks
+from nic_operations import webhook_delivery, webhooks
 from nic_operations.settings import OperationsSettings
 from tests.operations.stand_ins import platform
 from tests.operations.waiting import eventually
@@ -50,7 +50,7 @@ def _worker(monkeypatch: pytest.MonkeyPatch, answers: list[list[str]]) -> Any:
         recorded.append((status_code, error))
 
     monkeypatch.setattr(webhooks, "resolve", resolver)
-    worker = webhooks.DeliveryWorker(None, OperationsSettings(), None)
+    worker = webhook_delivery.DeliveryWorker(None, OperationsSettings(), None)
     monkeypatch.setattr(
         worker, "_client", httpx.AsyncClient(transport=httpx.MockTransport(receive))
     )

@@ -11,7 +11,7 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 
-from nic_operations import api, webhooks
+from nic_operations import api, webhook_delivery
 from nic_operations.models import messaging
 from nic_operations.pipeline import SUBSCRIPTIONS
 from nic_operations.settings import OperationsSettings
@@ -27,7 +27,7 @@ async def _resources(app: FastAPI) -> AsyncIterator[None]:
     settings: OperationsSettings = app.state.settings
     async with httpx.AsyncClient(timeout=settings.service_timeout_s) as client:
         app.state.services = ServiceClient(settings.service_urls, client)
-        async with webhooks.delivery_worker(app):
+        async with webhook_delivery.delivery_worker(app):
             yield
 
 
