@@ -9,31 +9,24 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from prometheus_client.mmap_dict import MmapedDict
 
 from nic_registry.main import MIGRATIONS
 from tests.registry.builders import officer, org_numbers
-from tests.support.environment import platform_environ
 from tests.support.ports import free_port
-from tests.support.postgres import unavailable_reason
+from tests.support.processes import service_environ
 from tests.support.services import migrate, service_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(settings: dict[str, Any], **extra: str) -> dict[str, str]:
-    env = platform_environ()
-    for key, value in settings.items():
-        text = json.dumps(value) if isinstance(value, list | dict | bool) else str(value)
-        env[f"NIC_REGISTRY_{key.upper()}"] = text
-    return env | extra
+    return service_environ("registry", settings, **extra)
 
 
 def _company(number: str) -> dict[str, Any]:
@@ -74,21 +67,11 @@ def _metric_sum(text: str, route: str, method: str) -> float:
     return total
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite refuses several workers
 async def test_two_workers_on_postgresql_serve_and_metrics_add_up(
-    request: pytest.FixtureRequest, tmp_path: Path
+    new_database: Any, tmp_path: Path
 ) -> None:
-    reason = unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    server = request.getfixturevalue("postgres")
-    name = f"registry_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(server.admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = f"{server.url}/{name}"
-    await migrate(MIGRATIONS, url)
+    url = await new_database("registry", MIGRATIONS)
     port = free_port()
     temp = tmp_path / "tmp"
     temp.mkdir()

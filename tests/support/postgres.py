@@ -88,10 +88,3 @@ class PostgresServer:
             capture_output=True,
         )
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def unavailable_reason() -> str | None:
-    """Why no PostgreSQL server can be started here (None: it can)."""
-    if not (PG_BIN / "initdb").exists():
-        return f"PostgreSQL is not installed ({PG_BIN}/initdb missing; set NIC_PG_BIN)"
-    return None

@@ -19,16 +19,23 @@ from tests.support.ports import free_port, wait_for_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def service_environ(name: str, settings: dict[str, Any], **extra: str) -> dict[str, str]:
+    """The environment a service process reads `settings` from (NIC_<NAME>_<KEY>), with no
+    platform setting of this shell; `extra` adds plain variables (WEB_CONCURRENCY, TMPDIR)."""
+    env = platform_environ()
+    for key, value in settings.items():
+        text = json.dumps(value) if isinstance(value, list | dict | bool) else str(value)
+        env[f"NIC_{name.upper()}_{key.upper()}"] = text
+    return env | extra
+
+
 class ServiceProcess:
     """One service in its own process, on a port fixed for its lifetime (restarts keep it)."""
 
     def __init__(self, name: str, settings: dict[str, Any], *, log: Path | None = None) -> None:
         self.name = name
         self.port = int(settings.get("port") or free_port())
-        self.env = platform_environ()
-        for key, value in {**settings, "port": self.port}.items():
-            text = json.dumps(value) if isinstance(value, list | dict | bool) else str(value)
-            self.env[f"NIC_{name.upper()}_{key.upper()}"] = text
+        self.env = service_environ(name, {**settings, "port": self.port})
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
