@@ -104,7 +104,9 @@ class Platform:
                 raise RuntimeError(self.exit_reason())
             for service, port in list(pending.items()):
                 try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    base = f"http://127.0.0.1:{port}"
+                    ready = httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+                    if ready and httpx.get(f"{base}/readyz/broker", timeout=1).status_code == 200:
                         del pending[service]
                 except httpx.TransportError:
                     pass

@@ -199,6 +199,12 @@ class Demo:
                 ) from exc
             if response.status_code != 200:
                 raise DemoError(f"{client.base_url}/readyz -> {response.status_code}")
+            broker = await client.get("/readyz/broker")
+            if broker.status_code != 200:
+                raise DemoError(
+                    f"{client.base_url} is not connected to the broker "
+                    f"({broker.json().get('detail', broker.status_code)}); is it running?"
+                )
 
     # --- registry -------------------------------------------------------------------------
 

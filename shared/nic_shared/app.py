@@ -183,6 +183,15 @@ def _span_exporter(settings: ServiceSettings) -> OtlpSpans | None:
     return spans
 
 
+def _broker(request: Request) -> dict[str, str]:
+    """Each link to the broker this service has: the outbox relay, and its consumer if any."""
+    links = {"relay": "ok" if request.app.state.relay.connected else "unavailable"}
+    consumer = request.app.state.consumer
+    if consumer is not None:
+        links["consumer"] = "ok" if consumer.connected else "unavailable"
+    return links
+
+
 def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -192,27 +201,41 @@ def _operations_router() -> APIRouter:
 
     @router.get(
         "/readyz",
-        summary="The database and the broker are reachable",
+        summary="The service can accept requests (its database answers)",
+        description="Ready means the database answers: with the broker away the service "
+        "still accepts requests (the outbox keeps its events until the broker is back), so a "
+        "load balancer must keep sending. The broker's links are reported in `broker` and "
+        "by `GET /readyz/broker` and the `nic_broker_connected` metric.",
         responses={503: {"description": "Not ready", "content": {problems.MEDIA_TYPE: {}}}},
     )
     async def readyz(request: Request) -> dict[str, Any]:
-        checks: dict[str, str] = {}
         try:
             await request.app.state.db.ping()
-            checks["database"] = "ok"
         except Exception as exc:  # reported, not raised: this is the check
-            checks["database"] = f"unavailable: {type(exc).__name__}"
-        checks["broker"] = "ok" if request.app.state.relay.connected else "unavailable"
-        consumer = request.app.state.consumer
-        if consumer is not None:
-            checks["consumer"] = "ok" if consumer.connected else "unavailable"
-        if any(v != "ok" for v in checks.values()):
             raise problems.ServiceUnavailable(
-                "not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok"),
+                f"not ready: database unavailable: {type(exc).__name__}",
                 headers={"Retry-After": "1"},
-                checks=checks,
+                checks={"database": f"unavailable: {type(exc).__name__}"},
+            ) from None
+        return {"status": "ready", "checks": {"database": "ok"}, "broker": _broker(request)}
+
+    @router.get(
+        "/readyz/broker",
+        summary="The broker's links are up (outbox relay and consumer)",
+        description="Its own status, apart from readiness: 503 while the relay or the "
+        "consumer has no connection to the broker (events wait in the outbox meanwhile).",
+        responses={503: {"description": "A link is down", "content": {problems.MEDIA_TYPE: {}}}},
+    )
+    async def broker_status(request: Request) -> dict[str, Any]:
+        links = _broker(request)
+        down = [name for name, state in links.items() if state != "ok"]
+        if down:
+            raise problems.ServiceUnavailable(
+                "broker unavailable: " + ", ".join(down),
+                headers={"Retry-After": "1"},
+                checks=links,
             )
-        return {"status": "ready", "checks": checks}
+        return {"status": "connected", "checks": links}
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics(request: Request) -> Response:

@@ -139,6 +139,16 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.settings.consumer_backoff_max_s)
 
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    @connected.setter
+    def connected(self, up: bool) -> None:
+        """Kept in step with the `nic_broker_connected` gauge (readiness leaves it out)."""
+        self._connected = up
+        self.metrics.broker_connected.labels(link="consumer").set(1 if up else 0)
+
     async def stop(self) -> None:
         self.connected = False
         consumer, self._consumer = self._consumer, None

@@ -16,7 +16,7 @@ from nic_shared.metrics import Metrics
 
 log = logging.getLogger("nic.http")
 
-_PROBES = ("/metrics", "/healthz", "/readyz")
+_PROBES = ("/metrics", "/healthz", "/readyz", "/readyz/broker")
 
 
 class RequestContextMiddleware:

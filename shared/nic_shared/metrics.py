@@ -91,6 +91,14 @@ class Metrics:
             registry=r,
             multiprocess_mode="livemostrecent",
         )
+        # A link is up only if it is up in every live worker (each runs its own).
+        self.broker_connected = Gauge(
+            "nic_broker_connected",
+            "1 while this link to the broker (relay, consumer) is connected",
+            ["link"],
+            registry=r,
+            multiprocess_mode="livemin",
+        )
         self.info = Gauge(
             "nic_service_info",
             "The service this process runs",

@@ -163,6 +163,16 @@ class OutboxRelay:
         log.info("outbox relay connected to the broker")
         await self._probe_for_reset(now_please=True)  # know the epoch before sending
 
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    @connected.setter
+    def connected(self, up: bool) -> None:
+        """Kept in step with the `nic_broker_connected` gauge (readiness leaves it out)."""
+        self._connected = up
+        self.metrics.broker_connected.labels(link="relay").set(1 if up else 0)
+
     async def _disconnect(self) -> None:
         self.connected = False
         producer, self._producer = self._producer, None

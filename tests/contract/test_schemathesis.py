@@ -29,7 +29,7 @@ from tests.support.services import auth
 EXAMPLES = int(os.environ.get("NIC_CONTRACT_EXAMPLES", "5"))
 # The README names /healthz, /readyz and /metrics; /asyncapi.json (the event contract, like
 # /openapi.json) is served without a token too: reported, and accepted here as documentation.
-PUBLIC = {"/healthz", "/readyz", "/metrics", "/asyncapi.json"}
+PUBLIC = {"/healthz", "/readyz", "/readyz/broker", "/metrics", "/asyncapi.json"}
 # Routes a service declares public in its OpenAPI (`security: []`); the list is fixed here so
 # that making a route public is a visible change. Published results are public by design.
 DECLARED_PUBLIC: dict[str, set[str]] = {

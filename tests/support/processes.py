@@ -70,7 +70,8 @@ class ServiceProcess:
         async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
             for _ in range(int(timeout_s / 0.1)):
                 try:
-                    if (await client.get("/readyz")).status_code == 200:
+                    ready = (await client.get("/readyz")).status_code == 200
+                    if ready and (await client.get("/readyz/broker")).status_code == 200:
                         return
                 except httpx.TransportError:
                     pass

@@ -56,7 +56,8 @@ class RunningService:
 
 @contextlib.asynccontextmanager
 async def serve(app: FastAPI, *, ready: bool = True) -> AsyncIterator[RunningService]:
-    """Serve `app` with uvicorn on a free port in this event loop; wait for /readyz."""
+    """Serve `app` with uvicorn on a free port in this event loop; wait until ready and
+    connected to the broker (/readyz and /readyz/broker)."""
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -80,14 +81,15 @@ async def serve(app: FastAPI, *, ready: bool = True) -> AsyncIterator[RunningSer
 
 
 async def _wait_until_up(client: httpx.AsyncClient, server: uvicorn.Server, ready: bool) -> None:
-    path = "/readyz" if ready else "/healthz"
+    # Ready, for a test, is also connected: the broker's links are their own status.
+    paths = ("/readyz", "/readyz/broker") if ready else ("/healthz",)
     for _ in range(400):
         if server.started:
             with contextlib.suppress(httpx.TransportError):
-                if (await client.get(path)).status_code == 200:
+                if all([(await client.get(p)).status_code == 200 for p in paths]):
                     return
         await asyncio.sleep(0.05)
-    raise TimeoutError(f"service did not answer {path} with 200")
+    raise TimeoutError(f"service did not answer {paths} with 200")
 
 
 async def migrate(migrations_dir: Path, url: str) -> None:
