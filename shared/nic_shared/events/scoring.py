@@ -103,6 +103,42 @@ class RankingPublished(EventPayload):
         return str(self.call_id)
 
 
+class StaleReason(StrEnum):
+    """Why a published ranking no longer matches the facts it was made from."""
+
+    WITHDRAWN = "withdrawn"  # a ranked application was withdrawn
+    NO_LONGER_ELIGIBLE = "no_longer_eligible"  # its eligibility changed
+    RESULT_VOIDED = "result_voided"  # its panel result was voided (conflict, new reviewer)
+    RESULT_CHANGED = "result_changed"  # its result or requested amount is not what was ranked
+    NEWLY_SCORED = "newly_scored"  # an application got a result after publication
+    BUDGET_CHANGED = "budget_changed"  # the call's budget frame changed
+    INPUTS_CHANGED = "inputs_changed"  # anything else the ranking is made from
+
+
+class StaleFact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    application_id: UUID | None = Field(description="None when the call as a whole changed")
+    reason: StaleReason
+
+
+class RankingStale(EventPayload):
+    """The latest published ranking of a call no longer matches its facts: an officer must
+    publish again. Announced once per change of the facts, not once per read."""
+
+    TYPE = "no.nic.ranking.stale.v1"
+    TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"ranking_version", "reasons"})
+
+    call_id: UUID
+    ranking_version: int = Field(ge=1)
+    reasons: list[StaleFact] = Field(min_length=1)
+    detected_at: datetime
+
+    def event_subject(self) -> str:
+        return str(self.call_id)
+
+
 class FundingRecommended(EventPayload):
     TYPE = "no.nic.funding.recommended.v1"
     TOPIC = TOPIC
