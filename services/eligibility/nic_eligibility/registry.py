@@ -5,13 +5,18 @@ refused, timeout, 5xx, 429, or it refuses our token) after a few quick tries, th
 gets `RegistryUnavailable`: the consumer turns it into `RetryLater` (the event waits), the
 dry run into 503 with Retry-After. A 4xx that says our request is wrong is a
 `RegistryContractError`: retrying the same request will not help.
+
+Our bearer token comes from `nic_shared.service_tokens`: OAuth2 client credentials at
+`oauth_token_url` (production), else a short-lived token signed with the local secret. A
+token the registry refuses (401/403) is forgotten and the next try fetches a new one; a
+token endpoint that cannot answer is `RegistryUnavailable` too, and so is one that refuses
+our client (a configuration error, logged as such): no decision is made without facts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
@@ -22,12 +27,15 @@ from pydantic import ValidationError
 from nic_eligibility.settings import EligibilitySettings
 from nic_shared import tracing
 from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse
-from nic_shared.devtoken import mint
+from nic_shared.service_tokens import (
+    ClientCredentials,
+    LocalSigner,
+    TokenConfigurationError,
+    TokenEndpointUnavailable,
+    TokenSource,
+)
 
 log = logging.getLogger(__name__)
-
-SCOPE = "registry:read"
-_TOKEN_TTL_S = 3600
 
 
 class RegistryUnavailable(Exception):
@@ -47,11 +55,11 @@ class RegistryClient:
         self.settings = settings
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
-        self._token: str | None = None
-        self._token_expires = 0.0
+        self.tokens: TokenSource | None = None
 
     async def open(self) -> None:
         s = self.settings
+        self.tokens = token_source(s)
         self._client = httpx.AsyncClient(
             base_url=s.registry_url,
             timeout=httpx.Timeout(s.registry_timeout_s, connect=s.registry_connect_timeout_s),
@@ -61,30 +69,16 @@ class RegistryClient:
 
     async def close(self) -> None:
         client, self._client = self._client, None
+        tokens, self.tokens = self.tokens, None
         if client is not None:
             await client.aclose()
+        if tokens is not None:
+            await tokens.aclose()
 
-    def _bearer(self) -> str:
-        if self.settings.registry_token:
-            return self.settings.registry_token
-        now = time.monotonic()
-        if self._token is None or now >= self._token_expires:
-            s = self.settings
-            self._token = mint(
-                roles=[],
-                subject=f"service:{s.service_name}",
-                scopes=[SCOPE],
-                secret=s.jwt_secret,
-                issuer=s.jwt_issuer,
-                audience=s.jwt_audience,
-                ttl_s=_TOKEN_TTL_S,
-            )
-            self._token_expires = now + _TOKEN_TTL_S / 2
-        return self._token
-
-    def _headers(self) -> dict[str, str]:
+    @staticmethod
+    def _headers(token: str) -> dict[str, str]:
         """Our token, and the trace we work in: the registry's spans join the submission's."""
-        headers = {"Authorization": f"Bearer {self._bearer()}"}
+        headers = {"Authorization": f"Bearer {token}"}
         trace = tracing.current()
         if trace is not None:
             headers["traceparent"] = trace.traceparent
@@ -94,7 +88,7 @@ class RegistryClient:
         self, organisations: Sequence[str], cluster_id: UUID | None, as_of: date
     ) -> FactsResponse:
         """The facts for these keys (and the cluster) on a date; retries transient failures."""
-        if self._client is None:
+        if self._client is None or self.tokens is None:
             raise RegistryUnavailable("the registry client is not open")
         query = FactsQuery(organisations=list(organisations), cluster_id=cluster_id, as_of=as_of)
         body = query.model_dump(mode="json")
@@ -102,14 +96,21 @@ class RegistryClient:
         last = "no attempt made"
         for attempt in range(1, attempts + 1):
             try:
-                response = await self._client.post("/v1/facts", json=body, headers=self._headers())
+                token = await self.tokens.token()
+                response = await self._client.post(
+                    "/v1/facts", json=body, headers=self._headers(token)
+                )
+            except TokenConfigurationError as exc:  # logged by the token source
+                raise RegistryUnavailable(f"no registry token: {exc}") from exc
+            except TokenEndpointUnavailable as exc:
+                last = f"no token: {exc}"
             except httpx.TransportError as exc:  # refused, reset, timeouts
                 last = f"{type(exc).__name__}: {exc}"
             else:
                 if response.status_code == 200:
                     return self._parse(response, query)
                 if response.status_code in (401, 403):
-                    self._token = None  # perhaps expired or rotated: mint afresh next time
+                    self.tokens.invalidate(token)  # expired, revoked, rotated: fetch afresh
                     last = f"HTTP {response.status_code} (token refused)"
                 elif response.status_code == 429 or response.status_code >= 500:
                     last = f"HTTP {response.status_code}"
@@ -132,3 +133,25 @@ class RegistryClient:
         if facts.as_of != query.as_of:
             raise RegistryContractError(f"registry answered for {facts.as_of}, not {query.as_of}")
         return facts
+
+
+def token_source(settings: EligibilitySettings) -> TokenSource:
+    """Client credentials at the configured token URL, else the local signer (development)."""
+    s = settings
+    if s.oauth_token_url:
+        if not s.oauth_client_id or s.oauth_client_secret is None:  # the settings refuse it
+            raise ValueError("oauth_token_url needs oauth_client_id and oauth_client_secret")
+        return ClientCredentials(
+            token_url=s.oauth_token_url,
+            client_id=s.oauth_client_id,
+            client_secret=s.oauth_client_secret.get_secret_value(),
+            scope=s.oauth_scope,
+            timeout=httpx.Timeout(s.registry_timeout_s, connect=s.registry_connect_timeout_s),
+        )
+    return LocalSigner(
+        secret=s.jwt_secret,
+        issuer=s.jwt_issuer,
+        audience=s.jwt_audience,
+        subject=f"service:{s.service_name}",
+        scope=s.oauth_scope,
+    )
