@@ -64,7 +64,8 @@ def test_compose_environment_is_what_the_service_reads(name, monkeypatch, tmp_pa
     assert settings.cors_origins == []
     assert settings.kafka_bootstrap == "kafka:9092"
     assert settings.kafka_idempotence is True
-    assert service["ports"] == [f"{settings.port}:{settings.port}"]
+    assert "ports" not in service, "clients reach the services through the proxy only"
+    assert f"{settings.port}:{settings.port}" in COMPOSE["services"]["proxy"]["ports"]
     assert settings.port == settings_class.model_fields["port"].default
     assert f"{settings.port}/readyz" in " ".join(service["healthcheck"]["test"])
 
@@ -168,6 +169,36 @@ def test_compose_bounds_every_service_and_sets_its_cors_origins(name):
     assert float(limits["cpus"]) > 0
     assert re.fullmatch(r"\d+[MG]", limits["memory"])
     assert f"NIC_{name.upper()}_CORS_ORIGINS" in service["environment"]
+
+
+def test_the_proxy_stands_in_front_of_every_service_with_the_shipped_config():
+    proxy = COMPOSE["services"]["proxy"]
+    image, _, tag = proxy["image"].partition(":")
+    assert image == "nginx"
+    assert re.fullmatch(r"\d+\.\d+\.\d+(-alpine)?", tag), "a pinned release"
+    mounts = [m.split(":") for m in proxy["volumes"]]
+    assert ["./deploy/nginx", "/etc/nginx/nic", "ro"] in mounts
+    command = proxy["entrypoint"]
+    assert command[command.index("-c") + 1] == "/etc/nginx/nic/nginx.conf"
+    conf = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    published = []
+    for name, settings_class in SETTINGS.items():
+        port = settings_class.model_fields["port"].default
+        assert proxy["depends_on"][name] == {"condition": "service_healthy"}
+        assert f"server {name}:{port};" in conf, "the upstream is the compose service's name"
+        assert f"listen {port};" in conf
+        published.append(f"{port}:{port}")
+    assert sorted(proxy["ports"]) == published
+    # Unprivileged and read-only: nginx writes only its pid and temporary files under /tmp.
+    assert proxy["user"].split(":")[0] not in {"0", "root"}
+    assert proxy["read_only"] is True
+    assert "/tmp" in proxy["tmpfs"]
+    assert "pid /tmp/" in conf
+    limits = proxy["deploy"]["resources"]["limits"]
+    assert float(limits["cpus"]) > 0
+    assert re.fullmatch(r"\d+[MG]", limits["memory"])
+    assert "8080/healthz" in " ".join(proxy["healthcheck"]["test"])
+    assert "listen 8080;" in conf
 
 
 def test_no_password_in_a_url_and_postgres_reads_it_from_the_secret():

@@ -10,6 +10,7 @@ which ships the schemas of each Kubernetes release, in its strict form: unknown 
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 import shutil
 import subprocess
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 BASE = K8S / "base"
 OVERLAY = K8S / "overlays" / "production"
+NGINX = ROOT / "deploy" / "nginx"
 KUBERNETES_VERSION = "1.30.0"  # the oldest release the manifests promise to run on
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "intake": IntakeSettings,
@@ -77,7 +79,9 @@ def _one(resources: list[Resource], kind: str, name: str) -> Resource:
 
 
 def _config(resources: list[Resource]) -> dict[str, str]:
-    maps = [r for r in resources if r["kind"] == "ConfigMap"]
+    maps = [
+        r for r in resources if r["kind"] == "ConfigMap" and r["metadata"]["name"] == "nic-config"
+    ]
     assert len(maps) == 1
     data: dict[str, str] = maps[0]["data"]
     return data
@@ -99,6 +103,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Resource], 
         pytest.skip("kubectl (with kustomize built in) is not on the PATH")
     tree = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, tree)
+    shutil.copytree(NGINX, tree.parent / "nginx")  # the overlay's ../../../nginx
     values = {key: secrets.token_urlsafe(40) for key in _secret_keys_in_example()}
     (tree / "overlays" / "production" / "secrets.env").write_text(
         "".join(f"{key}={value}\n" for key, value in values.items())
@@ -134,7 +139,12 @@ def test_the_rendered_production_overlay_is_valid_kubernetes(rendered):
     for resource in resources:
         if resource["kind"] != "Namespace":
             assert resource["metadata"]["namespace"] == "nic"
-    images = {c["image"] for _, spec in _pod_specs(resources) for c in spec["containers"]}
+    images = {
+        c["image"]
+        for where, spec in _pod_specs(resources)
+        for c in spec["containers"]
+        if where != "Deployment/proxy"
+    }
     assert images == {"registry.example.no/nic/nic-platform:1.0.0"}
 
 
@@ -312,7 +322,8 @@ def test_every_secret_the_pods_use_is_in_the_example_and_the_generated_secret(re
     referenced = set()
     for _, spec in _pod_specs(_base()):
         for container in spec["containers"]:
-            referenced |= {e["valueFrom"]["secretKeyRef"]["key"] for e in container["env"]}
+            env = container.get("env", [])
+            referenced |= {e["valueFrom"]["secretKeyRef"]["key"] for e in env}
         for volume in spec["volumes"]:
             if "secret" in volume:
                 referenced |= {item["key"] for item in volume["secret"]["items"]}
@@ -320,3 +331,71 @@ def test_every_secret_the_pods_use_is_in_the_example_and_the_generated_secret(re
     (secret,) = [r for r in rendered[0] if r["kind"] == "Secret"]
     assert set(secret["data"]) == example
     assert "secrets.env" in (OVERLAY / ".gitignore").read_text().split()
+
+
+def _check_proxy(resources: list[Resource]) -> Resource:
+    """The proxy's Deployment, Service, autoscaler and budget; returns its pod spec."""
+    deployment = _one(resources, "Deployment", "proxy")
+    pod = deployment["spec"]["template"]
+    spec = pod["spec"]
+    (container,) = spec["containers"]
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert container["image"] == compose["services"]["proxy"]["image"], "one nginx release"
+    assert container["command"] == compose["services"]["proxy"]["entrypoint"]
+    conf = (NGINX / "nginx.conf").read_text()
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        get = container[probe]["httpGet"]
+        assert get["path"] == "/healthz", probe
+        assert f"listen {ports[get['port']]};" in conf, "the proxy's own health server"
+    for bound in ("requests", "limits"):
+        assert set(container["resources"][bound]) >= {"cpu", "memory"}
+    assert spec["securityContext"]["runAsNonRoot"] is True
+    assert spec["securityContext"]["runAsUser"] != 0
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert "replicas" not in deployment["spec"]
+    # All nginx writes is under /tmp (pid file, temporary files): an emptyDir.
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    mounts = {m["mountPath"]: volumes[m["name"]] for m in container["volumeMounts"]}
+    assert "emptyDir" in mounts["/tmp"]
+    assert "pid /tmp/" in conf
+    config_dir = str(Path(container["command"][container["command"].index("-c") + 1]).parent)
+    assert "configMap" in mounts[config_dir]
+
+    service = _one(resources, "Service", "proxy")
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    assert service["spec"]["externalTrafficPolicy"] == "Local", "the limit counts client addresses"
+    published = {p["port"]: p["targetPort"] for p in service["spec"]["ports"]}
+    for name, settings_class in SETTINGS.items():
+        port = settings_class.model_fields["port"].default
+        assert ports[published[port]] == port, name
+        assert f"listen {port};" in conf
+        assert f"server {name}:{port};" in conf, "the upstream is the service's Service"
+    assert len(published) == len(SETTINGS)
+    hpa = _one(resources, "HorizontalPodAutoscaler", "proxy")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "proxy"
+    assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+    _one(resources, "PodDisruptionBudget", "proxy")
+    return spec
+
+
+def test_the_proxy_runs_unprivileged_with_probes_bounds_and_the_services_ports():
+    spec = _check_proxy(_base())
+    (config,) = [v for v in spec["volumes"] if "configMap" in v]
+    assert config["configMap"]["name"] == "nic-proxy"
+
+
+def test_the_rendered_proxy_mounts_the_config_generated_from_deploy_nginx(rendered):
+    resources, _ = rendered
+    spec = _check_proxy(resources)
+    (config,) = [v for v in spec["volumes"] if "configMap" in v]
+    name = config["configMap"]["name"]
+    assert name.startswith("nic-proxy-"), "hash-suffixed: a changed file rolls the pods"
+    generated = _one(resources, "ConfigMap", name)
+    generator = yaml.safe_load((NGINX / "kustomization.yaml").read_text())
+    (files,) = [g["files"] for g in generator["configMapGenerator"]]
+    assert generated["data"] == {f: (NGINX / f).read_text() for f in files}
+    included = re.findall(r"^\s*include (\S+);", (NGINX / "nginx.conf").read_text(), re.M)
+    assert set(included) <= set(files), "every included file is in the ConfigMap"
+    overlay = yaml.safe_load((OVERLAY / "kustomization.yaml").read_text())
+    assert "../../../nginx" in overlay["resources"]
