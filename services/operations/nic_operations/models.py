@@ -4,6 +4,8 @@
 row per application with the time it reached each step. Webhook subscriptions, the
 deliveries the consumer queues for them, and one row per delivery attempt. The ids of
 stream tickets already used, so that each is used once across every instance.
+`call_rankings`: per call, the latest published ranking version and whether later facts
+made it stale (with the reasons: application ids and reason codes only).
 """
 
 from __future__ import annotations
@@ -118,3 +120,16 @@ stream_tickets_used = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 Index("ix_stream_tickets_used_expires_at", stream_tickets_used.c.expires_at)
+
+call_rankings = Table(
+    "call_rankings",
+    Base.metadata,
+    Column("call_id", String(64), primary_key=True),
+    Column("ranking_version", Integer),  # the newest RankingPublished seen
+    Column("ranking_published_at", UtcDateTime),
+    # the newest RankingStale not yet cleared by a newer publication
+    Column("stale_version", Integer),
+    Column("stale_reasons", JSON),  # [{"application_id": str | None, "reason": str}]
+    Column("stale_at", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -3,7 +3,8 @@
 Operations reads every topic in its own consumer group (`nic-operations`), never the
 services' groups. Each event, in one transaction with its inbox row: the application's
 step in `pipeline_applications` is stamped, and a webhook delivery is queued for every
-subscription that wants it.
+subscription that wants it. Ranking publications and stale marks update the call's row in
+`call_rankings` (see `rankings`), shown with the counts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_operations import webhooks
+from nic_operations import rankings, webhooks
 from nic_operations.models import pipeline
 from nic_shared.consumer import Subscription
 from nic_shared.db import notify_commit
@@ -74,6 +75,7 @@ async def handle(
             await session.execute(
                 update(pipeline).where(pipeline.c.application_id == application_id).values(**values)
             )
+    await rankings.record(session, payload)
     if await webhooks.enqueue(session, event):
         notify_commit(session)  # wakes the delivery worker once this commits
 
@@ -92,6 +94,8 @@ class CallCounts(BaseModel):
     recommended: int
     withdrawn: int
     last_change: datetime | None
+    ranking: rankings.RankingState | None = None
+    """The latest published ranking and whether it is stale; None before any publication."""
 
 
 async def counts(session: AsyncSession, call_id: str | None = None) -> list[CallCounts]:
@@ -114,7 +118,7 @@ async def counts(session: AsyncSession, call_id: str | None = None) -> list[Call
     if call_id is not None:
         query = query.where(p.call_id == call_id)
     rows = (await session.execute(query)).all()
-    return [
+    out = [
         CallCounts(
             call_id=r[0],
             submitted=r[1],
@@ -127,3 +131,26 @@ async def counts(session: AsyncSession, call_id: str | None = None) -> list[Call
         )
         for r in rows
     ]
+    by_call = await rankings.states(session, None if call_id is None else [call_id])
+    for row in out:
+        known = by_call.pop(row.call_id, None)
+        if known is not None:
+            row.ranking = known.state
+            if row.last_change is None or known.updated_at > row.last_change:
+                row.last_change = known.updated_at
+    for id_, known in by_call.items():  # a ranking seen before any of its applications
+        out.append(
+            CallCounts(
+                call_id=id_,
+                submitted=0,
+                assessed=0,
+                eligible=0,
+                scored=0,
+                recommended=0,
+                withdrawn=0,
+                last_change=known.updated_at,
+                ranking=known.state,
+            )
+        )
+    out.sort(key=lambda c: c.last_change or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return out

@@ -111,11 +111,120 @@ async function connect(resume = false) {
   };
 }
 
+// The ranking column reads in Norwegian (bokmål) when the browser asks for it (nb, nn, no),
+// in English otherwise; ?lang=nb or ?lang=en chooses.
+const LANG = (() => {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked === "nb" || asked === "en") return asked;
+  return (navigator.languages || [navigator.language]).some((l) => /^(nb|nn|no)\b/i.test(l || "")) ? "nb" : "en";
+})();
+const TEXT = {
+  en: {
+    heading: "ranking",
+    none: "not published",
+    current: "current",
+    stale: "stale — republish",
+    staleTitle: (v) => `Version ${v} no longer matches its facts: an officer must publish again`,
+    call: "the call",
+    why: "Stale because:",
+    more: (n) => `… and ${n} more`,
+    reasons: {
+      withdrawn: "withdrawn",
+      no_longer_eligible: "no longer eligible",
+      result_voided: "panel result voided",
+      result_changed: "result or amount changed",
+      newly_scored: "scored after publication",
+      budget_changed: "budget frame changed",
+      inputs_changed: "other inputs changed",
+    },
+  },
+  nb: {
+    heading: "rangering",
+    none: "ikke publisert",
+    current: "gjeldende",
+    stale: "utdatert — publiser på nytt",
+    staleTitle: (v) => `Versjon ${v} stemmer ikke lenger med fakta: en saksbehandler må publisere på nytt`,
+    call: "utlysningen",
+    why: "Utdatert fordi:",
+    more: (n) => `… og ${n} til`,
+    reasons: {
+      withdrawn: "trukket",
+      no_longer_eligible: "ikke lenger kvalifisert",
+      result_voided: "panelresultat annullert",
+      result_changed: "resultat eller beløp endret",
+      newly_scored: "vurdert etter publisering",
+      budget_changed: "budsjettrammen endret",
+      inputs_changed: "annet grunnlag endret",
+    },
+  },
+}[LANG];
+const MAX_REASONS = 6;
+
+function rankingCell(row, ranking) {
+  const td = row.insertCell();
+  td.className = "ranking";
+  if (!ranking || ranking.version === null) {
+    td.textContent = TEXT.none;
+    td.classList.add("muted");
+    return;
+  }
+  const version = document.createElement("span");
+  version.className = "mono";
+  version.textContent = `v${ranking.version}`;
+  const badge = document.createElement("span");
+  badge.className = `badge ${ranking.stale ? "stale" : "current"}`;
+  badge.textContent = ranking.stale ? TEXT.stale : TEXT.current;
+  if (ranking.stale) badge.title = TEXT.staleTitle(ranking.stale_version);
+  td.append(version, " ", badge);
+}
+
+// A stale ranking's reasons, on a row of their own under the call's counts.
+function reasonsRow(tbody, callId, ranking) {
+  const row = tbody.insertRow();
+  row.className = "stale reasons-row";
+  row.dataset.call = callId;
+  const td = row.insertCell();
+  td.colSpan = 7;
+  const list = document.createElement("ul");
+  list.className = "reasons";
+  const heading = document.createElement("li");
+  heading.className = "why";
+  heading.textContent = TEXT.why;
+  list.appendChild(heading);
+  for (const r of ranking.reasons.slice(0, MAX_REASONS)) {
+    const li = document.createElement("li");
+    li.dataset.reason = r.reason;
+    const label = document.createElement("span");
+    label.textContent = TEXT.reasons[r.reason] ?? r.reason;
+    label.title = r.reason;
+    const who = document.createElement("span");
+    who.textContent = r.application_id ? r.application_id.slice(0, 8) : TEXT.call;
+    if (r.application_id) {
+      who.className = "mono";
+      who.title = r.application_id;
+    }
+    li.append(label, ": ", who);
+    list.appendChild(li);
+  }
+  if (ranking.reasons.length > MAX_REASONS) {
+    const li = document.createElement("li");
+    li.textContent = TEXT.more(ranking.reasons.length - MAX_REASONS);
+    list.appendChild(li);
+  }
+  td.appendChild(list);
+}
+
 async function refreshCounts() {
   const calls = await api("/v1/pipeline/calls");
   fill($("counts"), calls, (row, c) => {
+    row.dataset.call = c.call_id;
     cell(row, c.call_id.slice(0, 8), "mono").title = c.call_id;
     for (const key of ["submitted", "assessed", "eligible", "scored", "recommended"]) cell(row, c[key]);
+    rankingCell(row, c.ranking);
+    if (c.ranking?.stale) {
+      row.classList.add("stale");
+      reasonsRow(row.parentElement, c.call_id, c.ranking);
+    }
   }, "no applications yet");
 }
 
@@ -185,6 +294,7 @@ async function refresh() {
 }
 
 function start() {
+  $("ranking-heading").textContent = TEXT.heading;
   if (!token()) {
     $("token-form").hidden = false;
     setState("needs a token", false);
