@@ -95,7 +95,7 @@ class Scoring:
     async def call(
         self, budget: int = 1_000_000, scheme: ScoringSchemeSpec | None = None, **kw: Any
     ) -> str:
-        call_id = uuid.uuid4()
+        call_id = uuid.UUID(kw["call_id"]) if "call_id" in kw else uuid.uuid4()  # again: changed
         await self.feed(
             CallPublished(
                 call_id=call_id,

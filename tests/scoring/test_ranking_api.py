@@ -69,7 +69,7 @@ async def test_the_ranking_exports_as_csv_and_xlsx(scoring: Scoring):
     as_csv = await scoring.client.get(url, headers=OFFICER)
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert rows[1] == ["1", app, "'=Grønn ferje", "5.45", "300000", "recommended"]
+    assert rows[1] == ["1", app, "'=Grønn ferje", "5.45", "300000", "recommended", "current"]
 
     as_xlsx = await scoring.client.get(url, params={"format": "xlsx"}, headers=OFFICER)
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active

@@ -26,6 +26,7 @@ from nic_scoring.models import (
     SubmittedVersion,
 )
 from nic_scoring.panels.invalidation import set_aside
+from nic_scoring.ranking import staleness
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import (
@@ -59,6 +60,7 @@ async def on_call_published(
             updated_at=datetime.now(UTC),
         )
     )
+    await staleness.announce(session, call.call_id, datetime.now(UTC))  # the budget changed?
 
 
 async def _apply(

@@ -205,6 +205,8 @@ class Ranking(Base):
     entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     published_by: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The inputs digest a RankingStale was last recorded for (once per change of the facts).
+    stale_announced_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AuditEntry(Base):

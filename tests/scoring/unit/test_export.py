@@ -36,8 +36,16 @@ def test_rows_start_with_the_header_and_follow_the_ranking():
     rows = ranking_rows(ENTRIES, {FIRST: "Sirkulær betong"})
     assert rows == [
         list(HEADER),
-        ["1", str(FIRST), "Sirkulær betong", "5.68", "300000", "recommended"],
-        ["", str(SECOND), "Grønn ferje", "2.50", "250000", "not_recommended"],
+        ["1", str(FIRST), "Sirkulær betong", "5.68", "300000", "recommended", "current"],
+        ["", str(SECOND), "Grønn ferje", "2.50", "250000", "not_recommended", "current"],
+    ]
+
+
+def test_a_stale_version_says_so_on_every_row_with_each_reason():
+    rows = ranking_rows(ENTRIES, stale={FIRST: "stale: withdrawn after publication"})
+    assert [r[-1] for r in rows[1:]] == [
+        "stale: withdrawn after publication",
+        "stale: facts changed after publication; publish again",
     ]
 
 

@@ -22,15 +22,22 @@ HEADER = (
     "weighted_total",
     "requested_amount_nok",
     "outcome",
+    "publication",
 )
+CURRENT = "current"
+STALE = "stale: facts changed after publication; publish again"
 
 
 def ranking_rows(
-    entries: Iterable[RankingEntry], titles: Mapping[UUID, str] | None = None
+    entries: Iterable[RankingEntry],
+    titles: Mapping[UUID, str] | None = None,
+    stale: Mapping[UUID, str] | None = None,
 ) -> list[list[str]]:
     """The header and one row per entry, in the order given (the ranking's order).
 
     The title is the entry's own, unless `titles` names another for the application.
+    `stale` is None while the version matches the facts; otherwise every row says so in
+    `publication`, with the application's own reason where it has one.
     """
     titles = titles or {}
     rows = [list(HEADER)]
@@ -43,6 +50,7 @@ def ranking_rows(
                 str(display(entry.weighted_total)),
                 str(entry.requested_amount_nok),
                 entry.outcome.value,
+                CURRENT if stale is None else stale.get(entry.application_id, STALE),
             ]
         )
     return rows

@@ -26,6 +26,7 @@ from nic_scoring.domain.assignment import (
 from nic_scoring.models import ApplicationStatus
 from nic_scoring.panels import schemas
 from nic_scoring.panels.invalidation import audit, drop_result, set_aside
+from nic_scoring.ranking import staleness
 from nic_shared.auth import Principal
 from nic_shared.problems import Conflict, NotFound
 
@@ -96,7 +97,7 @@ async def auto_assign(
     rows = [_add(session, panel, a, "auto", actor, now) for a in plan.assignments]
     for app_id in {a.application_id for a in plan.assignments}:
         await drop_result(session, app_id)
-    await session.flush()
+    await staleness.announce(session, panel.call_id, now)
     return schemas.AutoAssignOut(
         created=[_out(r) for r in rows],
         shortfalls=[
@@ -139,7 +140,7 @@ async def assign(
         raise Conflict(str(refused), slug="already-assigned") from refused
     row = _add(session, panel, assignment, "manual", actor, now)
     await drop_result(session, app.id)
-    await session.flush()
+    await staleness.announce(session, app.call_id, now)
     return _out(row)
 
 

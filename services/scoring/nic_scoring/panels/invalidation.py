@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_scoring import models
 from nic_scoring.domain.reviews import ReviewStatus
+from nic_scoring.ranking import staleness
 
 STANDING = (ReviewStatus.DRAFT.value, ReviewStatus.SUBMITTED.value)
 
@@ -92,6 +93,9 @@ async def set_aside(
             actor,
             now,
         )
+    app = await session.get(models.ScoringApplication, application_id)
+    if app is not None:
+        await staleness.announce(session, app.call_id, now)
     await session.flush()
     return {
         "assignments_removed": len(removed),

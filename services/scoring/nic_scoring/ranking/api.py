@@ -10,7 +10,8 @@ from fastapi import APIRouter, Response
 from nic_scoring.common import Officer
 from nic_scoring.domain.export import ranking_rows, to_csv
 from nic_scoring.problem_types import SCORING_CONFLICTS
-from nic_scoring.ranking import schemas, service
+from nic_scoring.ranking import schemas, service, staleness
+from nic_scoring.ranking.staleness import TEXTS
 from nic_scoring.ranking.xlsx import to_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
@@ -87,7 +88,9 @@ async def export_ranking(
     format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
     row = await service.get_version(session, call_id, version)
-    rows = ranking_rows(service.entries_of(row))
+    facts = await staleness.facts_for(session, row)
+    stale = {f.application_id: f"stale: {TEXTS[f.reason][0]}" for f in facts if f.application_id}
+    rows = ranking_rows(service.entries_of(row), stale=stale if facts else None)
     name = f"ranking-{call_id}-v{version}.{format}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "xlsx":

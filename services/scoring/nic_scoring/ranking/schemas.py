@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nic_shared.events.scoring import FundingOutcome
+from nic_shared.events.scoring import FundingOutcome, StaleReason
 from nic_shared.scores import Score
 
 
@@ -22,6 +22,15 @@ class EntryOut(BaseModel):
     outcome: FundingOutcome
 
 
+class StaleReasonOut(BaseModel):
+    """One fact that contradicts a published version; `application_id` is None call-wide."""
+
+    application_id: UUID | None
+    reason: StaleReason
+    text: str
+    text_nb: str
+
+
 class PreviewOut(BaseModel):
     """The ranking the current inputs give, not yet published."""
 
@@ -34,6 +43,9 @@ class PreviewOut(BaseModel):
     inputs_sha256: str
     latest_version: int | None
     latest_is_current: bool
+    latest_stale_reasons: list[StaleReasonOut] = Field(
+        description="Why the latest version no longer matches (empty while it does)."
+    )
 
 
 class PublishIn(BaseModel):
@@ -51,3 +63,8 @@ class RankingOut(BaseModel):
     inputs_sha256: str
     published_at: datetime
     latest: bool
+    stale: bool = Field(
+        description="Facts changed after this version was published (a withdrawal, a "
+        "voided or changed result, a new result, the budget): an officer publishes again."
+    )
+    stale_reasons: list[StaleReasonOut]

@@ -13,12 +13,8 @@ publication therefore shows as `latest_is_current: false` until an officer publi
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -26,10 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_scoring import models
-from nic_scoring.common import scheme_for
-from nic_scoring.domain.ranking import Ranking, ScoredApplication, rank_applications
-from nic_scoring.models import ApplicationStatus
-from nic_scoring.ranking import schemas
+from nic_scoring.domain.ranking import Ranking
+from nic_scoring.ranking import schemas, staleness
+from nic_scoring.ranking.inputs import current_inputs, latest
 from nic_shared import outbox
 from nic_shared.auth import Principal
 from nic_shared.events.scoring import (
@@ -37,88 +32,31 @@ from nic_shared.events.scoring import (
     FundingRecommended,
     RankingEntry,
     RankingPublished,
+    StaleFact,
 )
 from nic_shared.problems import Conflict, NotFound
-
-
-@dataclass(frozen=True)
-class Inputs:
-    call: models.CallScheme
-    ranking: Ranking
-    unscored: list[UUID]
-    sha256: str
-
-
-async def current_inputs(session: AsyncSession, call_id: UUID) -> Inputs:
-    call, scheme = await scheme_for(session, call_id)
-    rows = (
-        await session.execute(
-            select(models.ScoringApplication, models.PanelResultRow)
-            .outerjoin(
-                models.PanelResultRow,
-                models.PanelResultRow.application_id == models.ScoringApplication.id,
-            )
-            .where(
-                models.ScoringApplication.call_id == call_id,
-                models.ScoringApplication.status == ApplicationStatus.SCORABLE,
-            )
-        )
-    ).all()
-    scored = [
-        ScoredApplication(
-            application_id=app.id,
-            marks={k: Decimal(v) for k, v in result.marks.items()},
-            weighted_total=Decimal(result.weighted_total),
-            requested_amount_nok=app.requested_amount_nok,
-            submitted_at=app.submitted_at,
-            title=app.title,
-        )
-        for app, result in rows
-        if result is not None
-    ]
-    unscored = sorted((app.id for app, result in rows if result is None), key=str)
-    ranking = rank_applications(scheme, scored, call.budget_frame_nok)
-    return Inputs(call, ranking, unscored, _digest(call, scored))
-
-
-def _digest(call: models.CallScheme, scored: list[ScoredApplication]) -> str:
-    canonical = {
-        "scheme": call.scoring_scheme,
-        "budget_frame_nok": call.budget_frame_nok,
-        "applications": sorted(
-            [
-                str(a.application_id),
-                {k: str(v) for k, v in sorted(a.marks.items())},
-                str(a.weighted_total),
-                a.requested_amount_nok,
-                a.submitted_at.isoformat(),
-                a.title,
-            ]
-            for a in scored
-        ),
-    }
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-async def latest(session: AsyncSession, call_id: UUID) -> models.Ranking | None:
-    return (
-        await session.scalars(
-            select(models.Ranking)
-            .where(models.Ranking.call_id == call_id)
-            .order_by(models.Ranking.version.desc())
-            .limit(1)
-        )
-    ).one_or_none()
 
 
 def _entries(ranking: Ranking) -> list[schemas.EntryOut]:
     return [schemas.EntryOut.model_validate(e.model_dump()) for e in ranking.entries]
 
 
+def reasons_out(facts: list[StaleFact]) -> list[schemas.StaleReasonOut]:
+    return [
+        schemas.StaleReasonOut(
+            application_id=f.application_id,
+            reason=f.reason,
+            text=staleness.TEXTS[f.reason][0],
+            text_nb=staleness.TEXTS[f.reason][1],
+        )
+        for f in facts
+    ]
+
+
 async def preview(session: AsyncSession, call_id: UUID) -> schemas.PreviewOut:
     inputs = await current_inputs(session, call_id)
     last = await latest(session, call_id)
+    stale = await staleness.facts_for(session, last, inputs) if last else []
     return schemas.PreviewOut(
         call_id=call_id,
         budget_frame_nok=inputs.ranking.budget_frame_nok,
@@ -129,6 +67,7 @@ async def preview(session: AsyncSession, call_id: UUID) -> schemas.PreviewOut:
         inputs_sha256=inputs.sha256,
         latest_version=last.version if last else None,
         latest_is_current=last is not None and last.inputs_sha256 == inputs.sha256,
+        latest_stale_reasons=reasons_out(stale),
     )
 
 
@@ -222,6 +161,7 @@ def entries_of(row: models.Ranking) -> list[RankingEntry]:
 
 
 async def ranking_out(session: AsyncSession, row: models.Ranking) -> schemas.RankingOut:
+    stale = await staleness.facts_for(session, row)
     newest = await session.scalar(
         select(func.max(models.Ranking.version)).where(models.Ranking.call_id == row.call_id)
     )
@@ -234,4 +174,6 @@ async def ranking_out(session: AsyncSession, row: models.Ranking) -> schemas.Ran
         inputs_sha256=row.inputs_sha256,
         published_at=row.published_at,
         latest=newest == row.version,
+        stale=bool(stale),
+        stale_reasons=reasons_out(stale),
     )

@@ -33,6 +33,7 @@ from nic_scoring.domain.conflicts import is_conflicted
 from nic_scoring.domain.marks import InvalidMarksError, as_criterion_marks
 from nic_scoring.domain.panel_score import PanelScore, score_consensus, score_reviews
 from nic_scoring.domain.reviews import ReviewStatus
+from nic_scoring.ranking import staleness
 from nic_scoring.reviews.schemas import ResultOut, ThresholdMissOut
 from nic_shared import outbox
 from nic_shared.auth import Principal
@@ -187,6 +188,7 @@ async def _store(
             scored_at=now,
         ),
     )
+    await staleness.announce(session, app.call_id, now)
     return row
 
 
