@@ -11,6 +11,7 @@ Exception tree:
     ├── PreconditionFailed   412
     ├── PreconditionRequired 428
     ├── UnprocessableContent 422 (business rules; carries `errors` with pointers)
+    ├── TooManyRequests      429 (with Retry-After)
     └── ServiceUnavailable   503 (with Retry-After)
 
 Services raise these; the handlers below render them. No stack trace reaches a body.
@@ -50,6 +51,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "invalid-cursor": ("Ugyldig sidemarkør", "Invalid paging cursor"),
     "unsupported-media-type": ("Innholdstypen støttes ikke", "Unsupported media type"),
     "payload-too-large": ("For stor forespørsel", "Payload too large"),
+    "too-many-requests": ("For mange forespørsler", "Too many requests"),
     "service-unavailable": ("Tjenesten er midlertidig utilgjengelig", "Service unavailable"),
     "internal-error": ("Intern feil", "Internal error"),
 }
@@ -67,6 +69,7 @@ _BY_STATUS = {
     415: "unsupported-media-type",
     422: "validation-error",
     428: "precondition-required",
+    429: "too-many-requests",
     503: "service-unavailable",
 }
 
@@ -155,6 +158,10 @@ class UnsupportedMediaType(Problem):
 
 class UnprocessableContent(Problem):
     status, slug = 422, "validation-error"
+
+
+class TooManyRequests(Problem):
+    status, slug = 429, "too-many-requests"
 
 
 class ServiceUnavailable(Problem):

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -165,6 +166,8 @@ class MailMessage(MailMessageMixin, Base):
     """The mail outbox: written with the change, sent later by the shared mail worker."""
 
     __tablename__ = "mail_outbox"
+    # Receipt limits count one address's mails over the last hour (submission/limits.py).
+    __table_args__ = (Index("ix_mail_outbox_recipient_created", "recipient", "created_at"),)
 
 
 class RankingEntry(Base):

@@ -37,6 +37,24 @@ class IntakeSettings(ServiceSettings, LinkSigning):
     )
     attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
+    submissions_per_application_per_hour: int = Field(
+        default=30,
+        ge=1,
+        description="Submissions (new versions) one application may make in any hour; the "
+        "next gets 429 with Retry-After. Generous: a limit must not cost anyone a deadline.",
+    )
+    receipt_mails_per_application_per_hour: int = Field(
+        default=5,
+        ge=0,
+        description="Receipt e-mails per application in any hour; later submissions in that "
+        "hour are received as always, with no mail (the receipt stays in the API).",
+    )
+    receipt_mails_per_address_per_hour: int = Field(
+        default=20,
+        ge=0,
+        description="Receipt e-mails to one address in any hour, across all applications.",
+    )
+
     decision_acceptance_days: int = Field(
         default=14, ge=1, description="Days a granted applicant has to accept (per decision too)."
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import readable
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.models import Call
 from nic_intake.submission import receipts, service
+from nic_intake.submission.limits import SubmitLimits
 from nic_intake.submission.schemas import (
     ReceiptOut,
     SubmitIn,
@@ -43,6 +44,10 @@ Anyone = Annotated[Principal, Depends(authenticate)]
         409: problem_doc("Deadline passed, call not open, withdrawn, or key reused"),
         412: problem_doc("The draft changed since the given etag"),
         422: problem_doc("Incomplete: every missing or invalid part, with a pointer each"),
+        429: problem_doc(
+            "Submitted too often in the last hour (submissions_per_application_per_hour); "
+            "retry after Retry-After"
+        ),
     },
 )
 async def submit_application(
@@ -51,6 +56,7 @@ async def submit_application(
     session: SessionDep,
     clock: ClockDep,
     principal: Applicant,
+    request: Request,
     response: Response,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> ReceiptOut | Response:
@@ -72,7 +78,12 @@ async def submit_application(
     if stored is not None:
         return replay(stored)
     receipt = await service.submit(
-        session, principal=principal, application_id=application_id, body=body, now=now
+        session,
+        principal=principal,
+        application_id=application_id,
+        body=body,
+        now=now,
+        limits=SubmitLimits.of(request.app.state.settings),
     )
     headers = {"Location": f"/v1/applications/{application_id}/receipts/{receipt.version}"}
     await idempotency.remember(

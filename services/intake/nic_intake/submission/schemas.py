@@ -21,6 +21,11 @@ class SubmitIn(BaseModel):
     )
 
 
+ReceiptMail = Literal[
+    "queued", "no_contact", "rate_limited_per_application", "rate_limited_per_address"
+]
+
+
 class ReceiptOut(BaseModel):
     """Proof of receipt: which version of which application arrived when, with what content."""
 
@@ -31,6 +36,12 @@ class ReceiptOut(BaseModel):
     received_at_utc: datetime
     received_at_oslo: datetime
     content_sha256: str = Field(description="SHA-256 of the canonical JSON of the content.")
+    receipt_mail: ReceiptMail | None = Field(
+        default=None,
+        description="On the submit's answer: whether the receipt e-mail was queued, or why "
+        "not (no contact person; a rate limit per application or per address, see the "
+        "settings receipt_mails_per_*_per_hour). The receipt itself is always here.",
+    )
 
 
 class VersionSummary(BaseModel):

@@ -18,6 +18,12 @@ from nic_intake.domain.deadline import in_oslo, is_open
 from nic_intake.domain.receipt import issue_receipt
 from nic_intake.mail.texts import receipt_mail
 from nic_intake.models import Application, ApplicationVersion, Call, MailMessage, StatusEntry
+from nic_intake.submission.limits import (
+    SubmitLimits,
+    check_submissions,
+    receipt_key,
+    receipt_mail_refusal,
+)
 from nic_intake.submission.receipts import receipt_out
 from nic_intake.submission.schemas import ReceiptOut, SubmitIn
 from nic_shared import mail, outbox
@@ -107,6 +113,7 @@ async def submit(
     application_id: uuid.UUID,
     body: SubmitIn,
     now: datetime,
+    limits: SubmitLimits,
 ) -> ReceiptOut:
     app = await writable(session, principal, application_id)
     call = await session.get(Call, app.call_id)
@@ -121,6 +128,7 @@ async def submit(
     if body.etag is not None:
         require_if_match(body.etag, app.etag_version)
     content = await complete_content(session, app, call)
+    recent = await check_submissions(session, app.id, now, limits)
     number = app.submitted_version + 1
     receipt = issue_receipt(
         application_id=app.id, call_id=call.id, version=number, content=content, received_at=now
@@ -162,7 +170,12 @@ async def submit(
             content_sha256=receipt.content_sha256,
         ),
     )
+    mailed = "no_contact"
     if content.contact_person is not None:
+        recipient = str(content.contact_person.email)
+        refused = await receipt_mail_refusal(session, app.id, recipient, recent, now, limits)
+        mailed = "queued" if refused is None else f"rate_limited_{refused}"
+    if content.contact_person is not None and mailed == "queued":
         subject, text = receipt_mail(
             name=content.contact_person.name,
             title=content.title,
@@ -179,5 +192,6 @@ async def submit(
             subject=subject,
             body=text,
             now=now,
+            dedupe_key=receipt_key(app.id, number),
         )
-    return receipt_out(row, call)
+    return receipt_out(row, call).model_copy(update={"receipt_mail": mailed})
