@@ -51,9 +51,15 @@ def test_compose_environment_is_what_the_service_reads(name, monkeypatch, tmp_pa
     secret = environment[f"{prefix}DATABASE_PASSWORD_FILE"]
     assert secret == "/run/secrets/postgres_password"
     assert "postgres_password" in service["secrets"]
-    password_file = tmp_path / "postgres_password"
-    password_file.write_text("s3cret/with:odd@chars\n")
-    environment[f"{prefix}DATABASE_PASSWORD_FILE"] = str(password_file)
+    # Every compose secret the service reads as a file: the service must be given it.
+    for key, value in list(environment.items()):
+        if key.endswith("_FILE") and value.startswith("/run/secrets/"):
+            name_of_secret = value.removeprefix("/run/secrets/")
+            assert name_of_secret in service["secrets"], f"{key}: {name_of_secret} not mounted"
+            assert name_of_secret in COMPOSE["secrets"]
+            secret_file = tmp_path / name_of_secret
+            secret_file.write_text("s3cret/with:odd@chars\n")
+            environment[key] = str(secret_file)
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
     settings = settings_class()

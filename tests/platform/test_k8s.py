@@ -280,9 +280,12 @@ def test_each_service_starts_in_production_from_the_config_map_and_the_secret(
     }
     password_key = files[environment[f"{prefix}DATABASE_PASSWORD_FILE"]]
     assert password_key == f"{name}-database-password"
-    password_file = tmp_path / "database-password"
-    password_file.write_text(values[password_key])
-    environment[f"{prefix}DATABASE_PASSWORD_FILE"] = str(password_file)
+    # Every *_FILE setting names a file the pod mounts from the secret: filled from `values`.
+    for key in [k for k in environment if k.startswith(prefix) and k.endswith("_FILE")]:
+        assert environment[key] in files, f"{key}: {environment[key]} is not mounted"
+        secret_file = tmp_path / files[environment[key]]
+        secret_file.write_text(values[files[environment[key]]])
+        environment[key] = str(secret_file)
     environment.pop(f"{prefix}DATA_DIR", None)
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
