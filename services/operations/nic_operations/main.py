@@ -58,8 +58,11 @@ def create_app(settings: OperationsSettings | None = None) -> FastAPI:
     )
     registry = app.state.metrics.registry
     app.state.viewers = 0
-    app.state.viewer_gauge = Gauge(
-        "nic_ops_stream_viewers", "Open live-stream connections", registry=registry
+    app.state.viewer_gauge = Gauge(  # each worker counts its own; the live ones add up
+        "nic_ops_stream_viewers",
+        "Open live-stream connections",
+        registry=registry,
+        multiprocess_mode="livesum",
     )
     app.state.webhook_outcomes = Counter(
         "nic_webhook_attempts",
