@@ -109,10 +109,9 @@ async def test_resubmission_makes_a_new_version_and_keeps_the_first(intake):
     v1 = await intake.client.get(f"/v1/applications/{app_id}/versions/1", headers=applicant())
     assert v1.json()["content"]["title"] == "Industriell symbiose i Grenland"
     again = await intake.client.get(f"/v1/applications/{app_id}/receipts/1", headers=applicant())
-    # the same receipt; only the submit's answer says what happened to its mail
-    assert again.json() == first | {"receipt_mail": None}
+    assert again.json() == first
     latest = await intake.client.get(f"/v1/applications/{app_id}/receipt", headers=applicant())
-    assert latest.json() == second | {"receipt_mail": None}
+    assert latest.json() == second
     assert first["receipt_mail"] == second["receipt_mail"] == "queued"
 
 

@@ -72,6 +72,7 @@ async def test_receipt_mails_per_application_are_capped_and_the_receipt_says_so(
         assert await _receipts(intake.database_url) == 2
         latest = await intake.client.get(f"/v1/applications/{app_id}/receipt", headers=applicant())
         assert latest.json()["version"] == 3
+        assert latest.json()["receipt_mail"] == "rate_limited_per_application"  # kept
 
 
 async def test_receipt_mails_to_one_address_are_capped_across_applications(start_intake, capfd):

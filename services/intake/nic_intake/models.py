@@ -117,6 +117,8 @@ class ApplicationVersion(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     submitted_by: Mapped[str] = mapped_column(String(200))
+    # What became of its receipt e-mail (submission/limits.py); None before the limits.
+    receipt_mail: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class Attachment(Base):

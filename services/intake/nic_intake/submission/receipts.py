@@ -22,6 +22,7 @@ def receipt_out(version: ApplicationVersion, call: Call) -> ReceiptOut:
         received_at_utc=version.submitted_at,
         received_at_oslo=in_oslo(version.submitted_at),
         content_sha256=version.content_sha256,
+        receipt_mail=version.receipt_mail,
     )
 
 

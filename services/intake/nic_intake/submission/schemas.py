@@ -38,9 +38,9 @@ class ReceiptOut(BaseModel):
     content_sha256: str = Field(description="SHA-256 of the canonical JSON of the content.")
     receipt_mail: ReceiptMail | None = Field(
         default=None,
-        description="On the submit's answer: whether the receipt e-mail was queued, or why "
-        "not (no contact person; a rate limit per application or per address, see the "
-        "settings receipt_mails_per_*_per_hour). The receipt itself is always here.",
+        description="Whether the receipt e-mail was queued, or why not (no contact person; "
+        "a rate limit per application or per address, see the settings "
+        "receipt_mails_per_*_per_hour). The receipt itself is always here.",
     )
 
 

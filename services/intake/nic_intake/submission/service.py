@@ -194,4 +194,5 @@ async def submit(
             now=now,
             dedupe_key=receipt_key(app.id, number),
         )
-    return receipt_out(row, call).model_copy(update={"receipt_mail": mailed})
+    row.receipt_mail = mailed
+    return receipt_out(row, call)
