@@ -33,6 +33,14 @@ TITLES: dict[str, tuple[str, str]] = {
         "Vedleggsgrensen for søknaden er nådd",
         "The application's attachment limit is reached",
     ),
+    "submission-rate-limited": (
+        "Søknaden er sendt inn for mange ganger den siste timen",
+        "The application was submitted too often in the last hour",
+    ),
+    "attachment-submitted": (
+        "Vedlegget hører til en innsendt versjon",
+        "The attachment is part of a submitted version",
+    ),
     "attachment-type-refused": (
         "Vedleggstypen er ikke tillatt",
         "The attachment's content type is not allowed",

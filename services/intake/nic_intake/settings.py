@@ -37,6 +37,12 @@ class IntakeSettings(ServiceSettings, LinkSigning):
     )
     attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
+    eligibility_url: str = Field(
+        default="http://127.0.0.1:8002",
+        description="Eligibility's base URL: a draft read with include=eligibility asks its "
+        "dry run (POST /v1/eligibility/check) on the caller's own token.",
+    )
+    eligibility_timeout_s: float = Field(default=5.0, gt=0)
     submissions_per_application_per_hour: int = Field(
         default=30,
         ge=1,

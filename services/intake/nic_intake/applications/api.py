@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from nic_intake.access import readable
 from nic_intake.applications import service
-from nic_intake.applications.schemas import ApplicationCreate, ApplicationOut, DraftContent
+from nic_intake.applications.guidance import ask_eligibility, dry_run_body, with_completeness
+from nic_intake.applications.schemas import (
+    ApplicationCreate,
+    ApplicationOut,
+    DraftContent,
+    EligibilityDryRun,
+)
 from nic_shared import idempotency, problems
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
-from nic_shared.db import SessionDep
+from nic_shared.db import Database, SessionDep
 from nic_shared.http import etag
 from nic_shared.idempotency import replay
 
@@ -78,11 +84,34 @@ async def create_application(
     "/{application_id}", response_model=ApplicationOut, summary="One application", responses=ERRORS
 )
 async def get_application(
-    application_id: UUID, session: SessionDep, principal: Anyone, response: Response
+    application_id: UUID,
+    principal: Anyone,
+    request: Request,
+    response: Response,
+    include: Annotated[
+        Literal["eligibility"] | None,
+        Query(description="eligibility: add eligibility's dry run of the draft as it stands"),
+    ] = None,
 ) -> ApplicationOut:
-    app = await readable(session, principal, application_id)
+    db: Database = request.app.state.db
+    async with db.transaction() as session:  # closed before eligibility is asked
+        app = await readable(session, principal, application_id)
+        out = service.to_out(app, await service.max_intensity(session, app.call_id))
+        out = await with_completeness(session, app, out)
+        report = out.completeness
+        ask = include == "eligibility" and report is not None
+        body = await dry_run_body(session, app) if report and report.complete and ask else None
     response.headers["ETag"] = etag(app.etag_version)
-    return service.to_out(app, await service.max_intensity(session, app.call_id))
+    if ask:
+        run = (
+            EligibilityDryRun(status="incomplete")
+            if body is None
+            else await ask_eligibility(
+                request.app.state.settings, body, request.headers.get("authorization", "")
+            )
+        )
+        out = out.model_copy(update={"eligibility": run})
+    return out
 
 
 @router.put(
@@ -114,4 +143,5 @@ async def put_content(
         now=clock(),
     )
     response.headers["ETag"] = etag(app.etag_version)
-    return service.to_out(app, await service.max_intensity(session, app.call_id))
+    out = service.to_out(app, await service.max_intensity(session, app.call_id))
+    return await with_completeness(session, app, out)

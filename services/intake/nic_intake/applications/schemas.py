@@ -78,6 +78,34 @@ class BudgetSummary(BaseModel):
     within_max_intensity: bool | None
 
 
+class CompletenessProblem(BaseModel):
+    pointer: str = Field(description="JSON pointer into the content, e.g. #/contact_person")
+    rule: str
+    detail: str
+    detail_nb: str
+
+
+class Completeness(BaseModel):
+    """What the submit would refuse today: the same problems as its 422, while drafting."""
+
+    complete: bool
+    problems: list[CompletenessProblem]
+
+
+class EligibilityDryRun(BaseModel):
+    """Eligibility's dry run of the draft as it stands (nothing is stored there)."""
+
+    status: Literal["checked", "incomplete", "not_permitted", "unavailable"] = Field(
+        description="checked: eligibility answered; incomplete: the dry run needs a complete "
+        "application (see completeness); not_permitted: the caller may not run it; "
+        "unavailable: eligibility or the registry cannot answer now (retry_after_s)."
+    )
+    outcome: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    rule_results: list[dict[str, Any]] = Field(default_factory=list)
+    retry_after_s: int | None = None
+
+
 class ApplicationOut(BaseModel):
     id: UUID
     call_id: UUID
@@ -95,6 +123,14 @@ class ApplicationOut(BaseModel):
     withdrawal_reason: str | None
     created_at: datetime
     updated_at: datetime
+    completeness: Completeness | None = Field(
+        default=None,
+        description="On reads and edits of one application that can still be submitted: "
+        "every problem the submit would report (none when complete). None once withdrawn.",
+    )
+    eligibility: EligibilityDryRun | None = Field(
+        default=None, description="With include=eligibility on a read: eligibility's dry run."
+    )
 
 
 class ApplicationListItem(BaseModel):

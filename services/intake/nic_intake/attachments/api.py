@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from nic_intake.access import readable
@@ -36,7 +36,10 @@ Anyone = Annotated[Principal, Depends(authenticate)]
     },
     responses={
         **ERRORS,
-        409: problem_doc("Withdrawn, or the deadline has passed"),
+        409: problem_doc(
+            "Withdrawn, the deadline has passed, or the replaced attachment is part of a "
+            "submitted version"
+        ),
         413: problem_doc("Too large"),
         415: problem_doc("Content type not allowed"),
         422: problem_doc("The application's attachment count or total size limit is reached"),
@@ -51,6 +54,10 @@ async def upload_attachment(
     filename: Annotated[str, Query(min_length=1, max_length=255)],
     content_type: Annotated[str | None, Header()] = None,
     content_length: Annotated[int | None, Header()] = None,
+    replaces: Annotated[
+        UUID | None,
+        Query(description="An attachment this one replaces, removed in the same step"),
+    ] = None,
 ) -> AttachmentOut:
     settings: IntakeSettings = request.app.state.settings
     media = service.media_type(content_type, settings.attachment_content_types)
@@ -72,8 +79,39 @@ async def upload_attachment(
         max_bytes=settings.attachment_max_bytes,
         limits=service.Limits(settings.attachment_max_count, settings.attachment_max_total_bytes),
         now=clock(),
+        replaces=replaces,
     )
     return service.to_out(row)
+
+
+@router.delete(
+    "/{attachment_id}",
+    status_code=204,
+    summary="Remove an attachment that is not part of a submitted version",
+    responses={
+        **ERRORS,
+        409: problem_doc(
+            "Withdrawn, the deadline has passed, or the attachment is part of a submitted "
+            "version (kept with it for good)"
+        ),
+    },
+)
+async def delete_attachment(
+    application_id: UUID,
+    attachment_id: UUID,
+    request: Request,
+    clock: ClockDep,
+    principal: Applicant,
+) -> Response:
+    await service.delete(
+        request.app.state.db,
+        request.app.state.storage,
+        principal=principal,
+        application_id=application_id,
+        attachment_id=attachment_id,
+        now=clock(),
+    )
+    return Response(status_code=204)
 
 
 @router.get("", response_model=AttachmentList, summary="The application's attachments")

@@ -16,12 +16,13 @@ from nic_intake.access import writable
 from nic_intake.applications.schemas import ApplicationStatus
 from nic_intake.attachments.schemas import AttachmentOut
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
-from nic_intake.models import Application, Attachment, Call
+from nic_intake.models import Application, ApplicationVersion, Attachment, Call
 from nic_shared.auth import Principal
 from nic_shared.db import Database
 from nic_shared.events.intake import AttachmentRef
 from nic_shared.problems import (
     Conflict,
+    NotFound,
     PayloadTooLarge,
     UnprocessableContent,
     UnsupportedMediaType,
@@ -72,8 +73,13 @@ class Limits:
 
 
 async def check_limits(
-    session: AsyncSession, application_id: uuid.UUID, limits: Limits, adding_bytes: int
+    session: AsyncSession,
+    application_id: uuid.UUID,
+    limits: Limits,
+    adding_bytes: int,
+    replacing: Attachment | None = None,
 ) -> None:
+    """A replacement frees its predecessor's place and bytes."""
     count, total = (
         await session.execute(
             select(
@@ -81,6 +87,8 @@ async def check_limits(
             ).where(Attachment.application_id == application_id)
         )
     ).one()
+    if replacing is not None:
+        count, total = count - 1, total - replacing.size_bytes
     if count + 1 > limits.max_count:
         raise _limit("attachment-count", f"at most {limits.max_count} attachments", limits)
     if total + adding_bytes > limits.max_total_bytes:
@@ -115,11 +123,15 @@ async def upload(
     max_bytes: int,
     limits: Limits,
     now: datetime,
+    replaces: uuid.UUID | None = None,
 ) -> Attachment:
+    """A new attachment; with `replaces`, it takes that one's place in the same transaction
+    (which must be removable: see `removable`)."""
     async with db.transaction() as session:
         app = await writable(session, principal, application_id, for_update=False)
         await check_editable(session, app, now)
-        await check_limits(session, application_id, limits, adding_bytes=0)
+        old = await removable(session, app, replaces) if replaces else None
+        await check_limits(session, application_id, limits, adding_bytes=0, replacing=old)
     attachment_id = uuid.uuid4()
     key = f"{application_id}-{attachment_id}"
     try:
@@ -134,7 +146,12 @@ async def upload(
         async with db.transaction() as session:
             app = await writable(session, principal, application_id)
             await check_editable(session, app, now)
-            await check_limits(session, application_id, limits, adding_bytes=blob.size_bytes)
+            old = await removable(session, app, replaces) if replaces else None
+            await check_limits(
+                session, application_id, limits, adding_bytes=blob.size_bytes, replacing=old
+            )
+            if old is not None:
+                await session.delete(old)
             row = Attachment(
                 id=attachment_id,
                 application_id=application_id,
@@ -153,7 +170,53 @@ async def upload(
     except BaseException:
         await storage.delete(key)
         raise
+    if old is not None:
+        await storage.delete(old.storage_key)  # after the commit: the row no longer names it
     return row
+
+
+async def removable(
+    session: AsyncSession, app: Application, attachment_id: uuid.UUID
+) -> Attachment:
+    """The attachment, if it may go: one that is part of a submitted version never does
+    (the panel reads it, the receipt's hash covers it), whatever happens later."""
+    row = await session.get(Attachment, attachment_id)
+    if row is None or row.application_id != app.id:
+        raise NotFound(f"no attachment {attachment_id}", detail_nb="finner ikke vedlegget")
+    for content in await session.scalars(
+        select(ApplicationVersion.content).where(ApplicationVersion.application_id == app.id)
+    ):
+        if any(
+            a.get("attachment_id") == str(attachment_id) for a in content.get("attachments", [])
+        ):
+            raise Conflict(
+                "this attachment is part of a submitted version and is kept with it; upload "
+                "a new one instead (the next submission carries it)",
+                detail_nb="vedlegget hører til en innsendt versjon og beholdes; last opp et nytt",
+                slug="attachment-submitted",
+                attachment_id=str(attachment_id),
+            )
+    return row
+
+
+async def delete(
+    db: Database,
+    storage: AttachmentStorage,
+    *,
+    principal: Principal,
+    application_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    now: datetime,
+) -> None:
+    async with db.transaction() as session:
+        app = await writable(session, principal, application_id)
+        await check_editable(session, app, now)
+        row = await removable(session, app, attachment_id)
+        key = row.storage_key
+        await session.delete(row)
+        app.etag_version += 1
+        app.updated_at = now
+    await storage.delete(key)
 
 
 async def for_application(session: AsyncSession, application_id: uuid.UUID) -> list[Attachment]:

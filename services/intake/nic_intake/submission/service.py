@@ -70,27 +70,35 @@ def incomplete(problems: list[dict[str, Any]]) -> UnprocessableContent:
     )
 
 
-async def complete_content(
+async def draft_problems(
     session: AsyncSession, app: Application, call: Call
-) -> ApplicationContent:
-    """The draft with its attachments as submitted content, or 422 listing every problem."""
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The draft with its attachments, and every problem the submit would report: the same
+    list a portal shows while drafting (GET of the application) and the submit's 422 gives."""
     raw: dict[str, Any] = dict(app.content)
     raw["attachments"] = [
         to_ref(a).model_dump(mode="json") for a in await for_application(session, app.id)
     ]
     report = check_completeness(raw, rules_for(call))
-    if not report.is_complete:
-        raise incomplete(
-            [
-                {
-                    "pointer": "#" + p.pointer,
-                    "rule": p.rule,
-                    "detail": p.message.en,
-                    "detail_nb": p.message.nb,
-                }
-                for p in report.problems
-            ]
-        )
+    problems = [
+        {
+            "pointer": "#" + p.pointer,
+            "rule": p.rule,
+            "detail": p.message.en,
+            "detail_nb": p.message.nb,
+        }
+        for p in report.problems
+    ]
+    return raw, problems
+
+
+async def complete_content(
+    session: AsyncSession, app: Application, call: Call
+) -> ApplicationContent:
+    """The draft with its attachments as submitted content, or 422 listing every problem."""
+    raw, problems = await draft_problems(session, app, call)
+    if problems:
+        raise incomplete(problems)
     try:
         return ApplicationContent.model_validate(raw)
     except ValidationError as exc:  # completeness should have caught it; never a 500
