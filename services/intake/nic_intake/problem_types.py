@@ -93,6 +93,11 @@ TITLES: dict[str, tuple[str, str]] = {
         "A new version of the decision is being prepared",
     ),
     "nothing-to-publish": ("Ingen tilsagn å publisere", "No grants to publish"),
+    "call-document-type-refused": (
+        "Dokumenttypen er ikke tillatt",
+        "The document's content type is not allowed",
+    ),
+    "call-document-empty": ("Dokumentet er tomt", "The document is empty"),
 }
 
 register_titles(TITLES)
