@@ -71,6 +71,7 @@ class Platform:
             env[prefix + "MAIL_FOLDER"] = str(self.mail_dir(service))
         env["NIC_ELIGIBILITY_REGISTRY_URL"] = self.urls.registry
         env["NIC_INTAKE_DATA_DIR"] = str(self.data_dir / "intake")
+        env["NIC_CLAMD_DIR"] = str(self.data_dir / "clamav")  # run.py starts clamd if installed
         env["NIC_OPERATIONS_SERVICE_URLS"] = json.dumps(
             {s: f"http://127.0.0.1:{self.ports[s]}" for s in DOMAIN_SERVICES}
         )

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from nic_shared.listen import cannot_listen_line, port_problem
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from clamd import clamd_binary  # noqa: E402  (deploy/clamd.py, beside this file)
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
     "intake": 8001,
@@ -38,6 +41,31 @@ def taken_ports(env: dict[str, str]) -> list[str]:
     return lines
 
 
+def virus_scanner(env: dict[str, str]) -> list[str]:
+    """Procfile lines for clamd where Debian's clamav-daemon is installed (intake scans every
+    upload with it, on the signatures in deploy/clamav); otherwise none, and intake accepts
+    unscanned attachments, marked so, after saying so here."""
+    if clamd_binary() is None:
+        env.setdefault("NIC_INTAKE_ALLOW_UNSCANNED_ATTACHMENTS", "true")
+        print(
+            "run.py: no virus scanner (apt-get install clamav-daemon): attachments are kept "
+            "as unscanned and accepted for development",
+            file=sys.stderr,
+        )
+        return []
+    folder = Path(env.setdefault("NIC_CLAMD_DIR", str(ROOT / ".data" / "clamav"))).resolve()
+    env.setdefault("NIC_INTAKE_CLAMD_ADDRESS", f"unix:{folder / 'clamd.sock'}")
+    return ["clamd: python deploy/clamd.py"]
+
+
+def procfile(extra: list[str]) -> Path:
+    """deploy/Procfile, with the lines this machine adds (clamd), under .data/."""
+    lines = (ROOT / "deploy" / "Procfile").read_text().splitlines() + extra
+    generated = ROOT / ".data" / "Procfile"
+    generated.write_text("\n".join(lines) + "\n")
+    return generated
+
+
 def main() -> int:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -47,6 +75,7 @@ def main() -> int:
         print("\n".join(taken), file=sys.stderr, flush=True)
         return 3
     (ROOT / ".data").mkdir(exist_ok=True)
+    extra = virus_scanner(env)
     for name in SERVICES:
         env.setdefault(f"NIC_{name.upper()}_KAFKA_BOOTSTRAP", broker)
         subprocess.run(
@@ -66,7 +95,7 @@ def main() -> int:
             "-m",
             "honcho",
             "-f",
-            str(ROOT / "deploy" / "Procfile"),
+            str(procfile(extra)),
             "-d",
             str(ROOT),
             "start",

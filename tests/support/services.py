@@ -44,6 +44,9 @@ def service_settings(broker: str, database_url: str, prefix: str) -> dict[str, A
         "consumer_backoff_max_s": 0.5,
         "jwt_secret": TEST_JWT_SECRET,
         "db_pool_size": 5,
+        # No virus scanner in most tests: uploads are held as unscanned, and allowed.
+        # tests/intake/test_attachment_scanning.py runs a real clamd and turns this off.
+        "allow_unscanned_attachments": True,
     }
 
 

@@ -11,6 +11,7 @@ from nic_intake.applications import api as applications_api
 from nic_intake.applications import listing
 from nic_intake.attachments import api as attachments_api
 from nic_intake.attachments import signed as signed_attachments
+from nic_intake.attachments.scanning import scanner_for
 from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
@@ -74,4 +75,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         )
     )
     app.state.storage = LocalStorage(Path(settings.data_dir) / "attachments")
+    app.state.scanner = scanner_for(
+        settings.clamd_address, settings.clamd_timeout_s, settings.clamd_connect_wait_s
+    )
     return app

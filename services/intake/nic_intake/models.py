@@ -136,6 +136,10 @@ class Attachment(Base):
     storage_key: Mapped[str] = mapped_column(String(300))
     uploaded_by: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # clean | unscanned (attachments/scanning.py); infected uploads are never stored
+    scan_status: Mapped[str] = mapped_column(String(16), default="unscanned")
+    scanned_by: Mapped[str | None] = mapped_column(String(40), default=None)
+    scanned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
 
 class StatusEntry(Base):

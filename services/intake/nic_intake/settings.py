@@ -37,6 +37,20 @@ class IntakeSettings(ServiceSettings, LinkSigning):
     )
     attachment_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
+    clamd_address: str | None = Field(
+        default=None,
+        description="ClamAV's clamd scanning every upload: unix:/path/clamd.sock or "
+        "tcp:host:port. Unset: uploads are held as unscanned (see allow_unscanned_attachments).",
+    )
+    clamd_timeout_s: float = Field(default=30.0, gt=0, description="One scan, at most.")
+    clamd_connect_wait_s: float = Field(
+        default=10.0, ge=0, description="How long an upload waits for clamd to answer at all."
+    )
+    allow_unscanned_attachments: bool = Field(
+        default=False,
+        description="Let a submission carry attachments no scanner has passed (kept marked "
+        "unscanned). Off: the submit refuses them (422) until they are scanned.",
+    )
     eligibility_url: str = Field(
         default="http://127.0.0.1:8002",
         description="Eligibility's base URL: a draft read with include=eligibility asks its "

@@ -97,7 +97,12 @@ async def get_application(
     async with db.transaction() as session:  # closed before eligibility is asked
         app = await readable(session, principal, application_id)
         out = service.to_out(app, await service.max_intensity(session, app.call_id))
-        out = await with_completeness(session, app, out)
+        out = await with_completeness(
+            session,
+            app,
+            out,
+            allow_unscanned=request.app.state.settings.allow_unscanned_attachments,
+        )
         report = out.completeness
         ask = include == "eligibility" and report is not None
         body = await dry_run_body(session, app) if report and report.complete and ask else None
@@ -131,6 +136,7 @@ async def put_content(
     session: SessionDep,
     clock: ClockDep,
     principal: Applicant,
+    request: Request,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> ApplicationOut:
@@ -144,4 +150,6 @@ async def put_content(
     )
     response.headers["ETag"] = etag(app.etag_version)
     out = service.to_out(app, await service.max_intensity(session, app.call_id))
-    return await with_completeness(session, app, out)
+    return await with_completeness(
+        session, app, out, allow_unscanned=request.app.state.settings.allow_unscanned_attachments
+    )

@@ -25,14 +25,14 @@ log = logging.getLogger(__name__)
 
 
 async def with_completeness(
-    session: AsyncSession, app: Application, out: ApplicationOut
+    session: AsyncSession, app: Application, out: ApplicationOut, *, allow_unscanned: bool
 ) -> ApplicationOut:
     """`out` with its completeness report; none for a withdrawn application."""
     if app.status == ApplicationStatus.WITHDRAWN.value:
         return out
     call = await session.get(Call, app.call_id)
     assert call is not None
-    _, problems = await draft_problems(session, app, call)
+    _, problems = await draft_problems(session, app, call, allow_unscanned=allow_unscanned)
     report = Completeness(
         complete=not problems, problems=[CompletenessProblem(**p) for p in problems]
     )
@@ -43,7 +43,7 @@ async def dry_run_body(session: AsyncSession, app: Application) -> dict[str, Any
     """The dry run's request: the draft with its attachments, as the submit would send it."""
     call = await session.get(Call, app.call_id)
     assert call is not None
-    content, _ = await draft_problems(session, app, call)
+    content, _ = await draft_problems(session, app, call, allow_unscanned=True)
     return {
         "call_id": str(app.call_id),
         "applicant_org_number": app.applicant_org_number,

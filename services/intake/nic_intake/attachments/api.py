@@ -79,7 +79,37 @@ async def upload_attachment(
         max_bytes=settings.attachment_max_bytes,
         limits=service.Limits(settings.attachment_max_count, settings.attachment_max_total_bytes),
         now=clock(),
+        scanner=request.app.state.scanner,
         replaces=replaces,
+    )
+    return service.to_out(row)
+
+
+@router.post(
+    "/{attachment_id}/scan",
+    response_model=AttachmentOut,
+    summary="Scan an attachment held as unscanned again (the scanner was away)",
+    responses={
+        **ERRORS,
+        422: problem_doc("Malware found: the bytes are removed (attachment-infected)"),
+        503: problem_doc("No scanner answers now; see Retry-After"),
+    },
+)
+async def scan_attachment(
+    application_id: UUID,
+    attachment_id: UUID,
+    request: Request,
+    clock: ClockDep,
+    principal: Applicant,
+) -> AttachmentOut:
+    row = await service.rescan(
+        request.app.state.db,
+        request.app.state.storage,
+        request.app.state.scanner,
+        principal=principal,
+        application_id=application_id,
+        attachment_id=attachment_id,
+        now=clock(),
     )
     return service.to_out(row)
 
@@ -145,6 +175,11 @@ def attachment_download(
     storage: AttachmentStorage, row: Attachment, **headers: str
 ) -> StreamingResponse:
     """The attachment's bytes, streamed, named and never sniffed into another type."""
+    if row.scan_status == "infected":  # its bytes are gone (found after it was submitted)
+        raise NotFound(
+            f"attachment {row.id} carried malware; its bytes were removed",
+            slug="attachment-infected",
+        )
     return StreamingResponse(
         storage.read(row.storage_key),
         media_type=row.content_type,

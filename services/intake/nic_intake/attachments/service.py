@@ -3,6 +3,7 @@ hold the database): check access, stream to storage, then record the row."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import writable
 from nic_intake.applications.schemas import ApplicationStatus
+from nic_intake.attachments.scanning import Scanner, ScanStatus
 from nic_intake.attachments.schemas import AttachmentOut
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
 from nic_intake.models import Application, ApplicationVersion, Attachment, Call
@@ -24,9 +26,12 @@ from nic_shared.problems import (
     Conflict,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     UnprocessableContent,
     UnsupportedMediaType,
 )
+
+log = logging.getLogger(__name__)
 
 KIND = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
@@ -123,6 +128,7 @@ async def upload(
     max_bytes: int,
     limits: Limits,
     now: datetime,
+    scanner: Scanner,
     replaces: uuid.UUID | None = None,
 ) -> Attachment:
     """A new attachment; with `replaces`, it takes that one's place in the same transaction
@@ -142,6 +148,10 @@ async def upload(
             detail_nb=f"et vedlegg kan være høyst {max_bytes} byte",
             max_bytes=max_bytes,
         ) from exc
+    scan = await scanner.scan(storage.read(key))  # outside any transaction
+    if scan.status is ScanStatus.INFECTED:
+        await storage.delete(key)
+        raise infected(application_id, scan.signature)
     try:
         async with db.transaction() as session:
             app = await writable(session, principal, application_id)
@@ -163,6 +173,9 @@ async def upload(
                 storage_key=key,
                 uploaded_by=principal.subject,
                 uploaded_at=now,
+                scan_status=scan.status.value,
+                scanned_by=scan.engine if scan.status is ScanStatus.CLEAN else None,
+                scanned_at=now if scan.status is ScanStatus.CLEAN else None,
             )
             session.add(row)
             app.etag_version += 1
@@ -173,6 +186,70 @@ async def upload(
     if old is not None:
         await storage.delete(old.storage_key)  # after the commit: the row no longer names it
     return row
+
+
+def infected(application_id: uuid.UUID, signature: str | None) -> UnprocessableContent:
+    log.warning(
+        "upload refused: malware found",
+        extra={"application_id": str(application_id), "signature": signature},
+    )
+    return UnprocessableContent(
+        f"the file carries malware ({signature}) and was not kept",
+        detail_nb=f"filen inneholder skadevare ({signature}) og ble ikke lagret",
+        slug="attachment-infected",
+        errors=[{"field": "body", "rule": "malware", "detail": signature or "malware"}],
+        signature=signature,
+    )
+
+
+async def rescan(
+    db: Database,
+    storage: AttachmentStorage,
+    scanner: Scanner,
+    *,
+    principal: Principal,
+    application_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    now: datetime,
+) -> Attachment:
+    """Scan an attachment held as unscanned again (clamd was away): clean, or removed."""
+    async with db.transaction() as session:
+        app = await writable(session, principal, application_id, for_update=False)
+        row = await session.get(Attachment, attachment_id)
+        if row is None or row.application_id != app.id:
+            raise NotFound(f"no attachment {attachment_id}", detail_nb="finner ikke vedlegget")
+        if row.scan_status == ScanStatus.CLEAN.value:
+            return row
+    scan = await scanner.scan(storage.read(row.storage_key))
+    if scan.status is ScanStatus.UNSCANNED:
+        raise ServiceUnavailable(
+            "no virus scanner answers now; the attachment stays unscanned",
+            detail_nb="ingen virusskanner svarer nå; vedlegget er fortsatt ikke skannet",
+            slug="scanner-unavailable",
+            headers={"Retry-After": "30"},
+        )
+    async with db.transaction() as session:
+        app = await writable(session, principal, application_id)
+        row_now = await session.get(Attachment, attachment_id)
+        if row_now is None:
+            raise NotFound(f"no attachment {attachment_id}", detail_nb="finner ikke vedlegget")
+        if scan.status is ScanStatus.CLEAN:
+            row_now.scan_status = scan.status.value
+            row_now.scanned_by, row_now.scanned_at = scan.engine, now
+            return row_now
+        # Infected: the bytes go; the row too unless a submitted version names it (then it
+        # stays, marked, so the version's list is still true and downloads are refused).
+        row_now.scan_status = ScanStatus.INFECTED.value
+        row_now.scanned_by, row_now.scanned_at = scan.engine, now
+        try:
+            await removable(session, app, attachment_id)
+        except Conflict:
+            pass
+        else:
+            await session.delete(row_now)
+        app.etag_version += 1
+    await storage.delete(row.storage_key)
+    raise infected(application_id, scan.signature)
 
 
 async def removable(
@@ -249,5 +326,6 @@ def to_out(row: Attachment) -> AttachmentOut:
         size_bytes=row.size_bytes,
         sha256=row.sha256,
         uploaded_at=row.uploaded_at,
+        scan_status=row.scan_status,
         download_url=f"/v1/applications/{row.application_id}/attachments/{row.id}/content",
     )

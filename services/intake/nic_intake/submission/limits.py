@@ -37,6 +37,7 @@ class SubmitLimits:
     submissions_per_application: int
     receipt_mails_per_application: int
     receipt_mails_per_address: int
+    allow_unscanned_attachments: bool = False  # what a submission may carry (scanning.py)
 
     @classmethod
     def of(cls, settings: IntakeSettings) -> SubmitLimits:
@@ -44,6 +45,7 @@ class SubmitLimits:
             settings.submissions_per_application_per_hour,
             settings.receipt_mails_per_application_per_hour,
             settings.receipt_mails_per_address_per_hour,
+            settings.allow_unscanned_attachments,
         )
 
 

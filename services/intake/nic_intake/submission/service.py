@@ -71,14 +71,14 @@ def incomplete(problems: list[dict[str, Any]]) -> UnprocessableContent:
 
 
 async def draft_problems(
-    session: AsyncSession, app: Application, call: Call
+    session: AsyncSession, app: Application, call: Call, *, allow_unscanned: bool
 ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The draft with its attachments, and every problem the submit would report: the same
-    list a portal shows while drafting (GET of the application) and the submit's 422 gives."""
+    list a portal shows while drafting (GET of the application) and the submit's 422 gives.
+    An attachment no virus scanner has passed is one, unless the setting allows it."""
+    attachments = await for_application(session, app.id)
     raw: dict[str, Any] = dict(app.content)
-    raw["attachments"] = [
-        to_ref(a).model_dump(mode="json") for a in await for_application(session, app.id)
-    ]
+    raw["attachments"] = [to_ref(a).model_dump(mode="json") for a in attachments]
     report = check_completeness(raw, rules_for(call))
     problems = [
         {
@@ -89,14 +89,26 @@ async def draft_problems(
         }
         for p in report.problems
     ]
+    if not allow_unscanned:
+        problems += [
+            {
+                "pointer": f"#/attachments/{i}",
+                "rule": "attachment-unscanned",
+                "detail": f"{a.filename} has not been scanned for malware; scan it again "
+                "(POST .../attachments/{id}/scan) or replace it",
+                "detail_nb": f"{a.filename} er ikke virusskannet; skann på nytt eller bytt det ut",
+            }
+            for i, a in enumerate(attachments)
+            if a.scan_status != "clean"
+        ]
     return raw, problems
 
 
 async def complete_content(
-    session: AsyncSession, app: Application, call: Call
+    session: AsyncSession, app: Application, call: Call, *, allow_unscanned: bool
 ) -> ApplicationContent:
     """The draft with its attachments as submitted content, or 422 listing every problem."""
-    raw, problems = await draft_problems(session, app, call)
+    raw, problems = await draft_problems(session, app, call, allow_unscanned=allow_unscanned)
     if problems:
         raise incomplete(problems)
     try:
@@ -135,7 +147,9 @@ async def submit(
     check_window(call, now)
     if body.etag is not None:
         require_if_match(body.etag, app.etag_version)
-    content = await complete_content(session, app, call)
+    content = await complete_content(
+        session, app, call, allow_unscanned=limits.allow_unscanned_attachments
+    )
     recent = await check_submissions(session, app.id, now, limits)
     number = app.submitted_version + 1
     receipt = issue_receipt(
