@@ -12,6 +12,7 @@ from nic_registry.activities import api as activities_api
 from nic_registry.admissions.consumer import SUBSCRIPTIONS
 from nic_registry.business_network import api as business_network_api
 from nic_registry.clusters import api as clusters_api
+from nic_registry.evaluations import api as evaluations_api
 from nic_registry.facts import api as facts_api
 from nic_registry.memberships import api as memberships_api
 from nic_registry.models import messaging
@@ -33,6 +34,7 @@ TAGS = [
     {"name": "organisations", "description": "Organisations, by hand or from Brønnøysund."},
     {"name": "business network", "description": "Business-network customers."},
     {"name": "facts", "description": "Everything eligibility needs, in one request."},
+    {"name": "evaluations", "description": "Annual evaluations and expiry warnings."},
 ]
 
 
@@ -73,6 +75,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                 organisations_api.router,
                 business_network_api.router,
                 facts_api.router,
+                evaluations_api.router,
             ],
             consumes=[intake.TOPIC],
             subscriptions=SUBSCRIPTIONS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -174,3 +177,49 @@ class Activity(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_activities_cluster_date", "cluster_id", "activity_date"),)
+
+
+class Evaluation(Base):
+    """A cluster's annual evaluation: facts and checklist as computed at `as_of`, the officer's
+    assessment and overrides, and, once decided, its outcome (then it never changes)."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    cluster_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clusters.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # draft | decided
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    assessment: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("cluster_id", "year"),
+        Index("ix_evaluations_year_status", "year", "status"),
+    )
+
+
+class EvaluationAudit(Base):
+    """One row per action on an evaluation: who, when, what (assessment and outcome included)."""
+
+    __tablename__ = "evaluation_audit"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    """In order of the actions (SQLite autoincrements INTEGER only)."""
+    evaluation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # created | updated | decided
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -28,6 +28,14 @@ problems.register_titles(
             "The organisation is not in Enhetsregisteret",
         ),
         "member-import-invalid": ("Medlemsfilen har feil", "The member file has errors"),
+        "evaluation-decided": (
+            "Evalueringen er avgjort og kan ikke endres",
+            "The evaluation is decided and cannot change",
+        ),
+        "evaluation-run-concurrent": (
+            "En annen evalueringskjøring pågår",
+            "Another evaluation run is under way",
+        ),
     }
 )
 

@@ -34,3 +34,12 @@ class RegistrySettings(ServiceSettings):
         description="NOK per EUR for the EU SME ceilings; a dated fact, set it per year.",
     )
     csv_max_bytes: int = Field(default=5_000_000, ge=1000)
+    expiry_warning_lead_days: int = Field(
+        default=180,
+        ge=1,
+        le=730,
+        description=(
+            "How many days before a level period, an ESCA label or a mature qualification "
+            "runs out the evaluation warns (a request may ask for 1-730)."
+        ),
+    )

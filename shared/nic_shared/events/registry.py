@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from nic_shared.events.base import EventPayload
@@ -74,6 +75,23 @@ class ActivityRegistered(EventPayload):
     activity_date: date
     activity_type: str
     participant_count: int
+
+    def event_subject(self) -> str:
+        return str(self.cluster_id)
+
+
+class ClusterEvaluated(EventPayload):
+    """An annual evaluation decided; the officer's assessment stays in the registry."""
+
+    TYPE = "no.nic.cluster.evaluated.v1"
+    TOPIC = TOPIC
+    OPS_SHOWN = frozenset({"year"})
+
+    evaluation_id: UUID
+    cluster_id: UUID
+    year: int
+    outcome: Literal["continue", "warning", "exit"]
+    decided_at: datetime
 
     def event_subject(self) -> str:
         return str(self.cluster_id)

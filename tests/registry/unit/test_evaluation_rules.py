@@ -164,7 +164,8 @@ def test_back_to_back_arena_periods_count_as_one_term():
         )
     )
     level = level_facts(h.levels, date(2024, 6, 1))
-    assert level is not None and level.run_start == date(2021, 1, 1)
+    assert level is not None
+    assert level.run_start == date(2021, 1, 1)
     assert verdicts(h, [], [], date(2024, 6, 1))[Criterion.LEVEL_CAP] is Verdict.FAIL
 
 

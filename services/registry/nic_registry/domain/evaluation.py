@@ -260,173 +260,132 @@ def effective_verdicts(
 def expiry_warnings(history: ClusterHistory, as_of: date, lead_days: int) -> list[ExpiryWarning]:
     """What runs out within `lead_days` after `as_of` and is not continued the next day."""
     last = as_of + timedelta(days=lead_days)
-    found: list[ExpiryWarning] = []
+    found: list[tuple[ExpiryKind, date, str]] = []
     level = level_facts(history.levels, as_of)
     if level is not None and level.ends_on is not None:
         end = min(level.ends_on, level.cap_ends_on or level.ends_on)
-        next_day = end + timedelta(days=1)
-        continued = any(lp.period.valid_from == next_day for lp in history.levels)
-        if as_of <= end <= last and not (continued and end == level.ends_on):
-            found.append(
-                ExpiryWarning(
-                    ExpiryKind.LEVEL_PERIOD,
-                    end,
-                    (end - as_of).days,
-                    f"{level.level.value} period from {level.valid_from}",
-                )
-            )
+        follows = any(lp.period.valid_from == end + timedelta(days=1) for lp in history.levels)
+        if not (follows and end == level.ends_on):  # a next level is no expiry; past the cap is
+            detail = f"{level.level.value} period from {level.valid_from}"
+            found.append((ExpiryKind.LEVEL_PERIOD, end, detail))
     esca = esca_facts(history, as_of)
-    if esca is not None and as_of <= esca.valid_until <= last:
-        after = esca.valid_until + timedelta(days=1)
-        if history.esca_label_at(after) is None:
-            found.append(
-                ExpiryWarning(
-                    ExpiryKind.ESCA_LABEL,
-                    esca.valid_until,
-                    (esca.valid_until - as_of).days,
-                    f"ESCA {esca.grade.value}",
-                )
-            )
+    if esca is not None and history.esca_label_at(esca.valid_until + timedelta(days=1)) is None:
+        found.append((ExpiryKind.ESCA_LABEL, esca.valid_until, f"ESCA {esca.grade.value}"))
     mature = mature_facts(history.mature, as_of, as_of)
     if mature is not None and mature.qualified_until is not None:
-        until = mature.qualified_until
-        if as_of <= until <= last:
-            found.append(
-                ExpiryWarning(
-                    ExpiryKind.MATURE_QUALIFICATION,
-                    until,
-                    (until - as_of).days,
-                    "mature-cluster qualification: renew it",
-                )
-            )
-    return found
+        detail = "mature-cluster qualification: renew it"
+        found.append((ExpiryKind.MATURE_QUALIFICATION, mature.qualified_until, detail))
+    return [
+        ExpiryWarning(kind, end, (end - as_of).days, detail)
+        for kind, end, detail in found
+        if as_of <= end <= last
+    ]
 
 
 # -- the criteria ---------------------------------------------------------------------------
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "no_members": ("Ingen medlemmer", "No members"),
+    "companies_minority": (
+        "Bedriftene er under halvparten av medlemmene",
+        "Companies are fewer than half of the members",
+    ),
+    "companies_majority": ("Bedriftene er flertallet", "Companies are the majority"),
+    "five_covered": ("Alle fem aktørtyper er med", "All five actor types present"),
+    "five_missing": ("Mangler: {missing}", "Missing: {missing}"),
+    "no_activity": ("Ingen aktiviteter siste år", "No activity in the year"),
+    "few_areas": (
+        "Aktivitet i færre enn {n} av de fire utviklingsområdene",
+        "Activity in fewer than {n} of the four development areas",
+    ),
+    "areas": ("Aktivitet på tvers av områdene", "Activity across the areas"),
+    "no_term": ("{level} har ingen tidsgrense", "{level} has no term"),
+    "past_cap": (
+        "{level} utover {cap} år (tak til {end})",
+        "{level} beyond its {cap}-year cap (ends {end})",
+    ),
+    "near_cap": ("Perioden når taket {end}", "The term reaches its cap on {end}"),
+    "within_cap": ("Innenfor {cap} år", "Within {cap} years"),
+    "gold_required": (
+        "NCE og moden klynge krever gyldig ESCA gull",
+        "NCE and mature clusters need a valid ESCA gold label",
+    ),
+    "esca_expires": ("ESCA-merket utløper {end}", "The ESCA label expires on {end}"),
+    "esca_valid": ("ESCA-merket er gyldig", "The ESCA label is valid"),
+    "not_renewed": (
+        "Kvalifiseringen som moden klynge er ikke fornyet",
+        "The mature-cluster qualification was not renewed",
+    ),
+    "renewal_due": ("Fornyes innen {end}", "Renewal due by {end}"),
+    "qualified": ("Kvalifisert", "Qualified"),
+}
+
+
+def _item(c: Criterion, verdict: Verdict, figure: str, text: str, **values: object) -> CheckItem:
+    nb, en = TEXTS[text]
+    return CheckItem(c, verdict, figure, nb.format(**values), en.format(**values))
 
 
 def _member_base(f: EvaluationFacts) -> CheckItem:
     figure = f"{f.members_total} members, {f.companies} companies"
     c = Criterion.MEMBER_BASE
     if f.members_total == 0:
-        return CheckItem(c, Verdict.FAIL, figure, "Ingen medlemmer", "No members")
+        return _item(c, Verdict.FAIL, figure, "no_members")
     if 2 * f.companies < f.members_total:
-        return CheckItem(
-            c,
-            Verdict.WARN,
-            figure,
-            "Bedriftene er under halvparten av medlemmene",
-            "Companies are fewer than half of the members",
-        )
-    return CheckItem(
-        c, Verdict.PASS, figure, "Bedriftene er flertallet", "Companies are the majority"
-    )
+        return _item(c, Verdict.WARN, figure, "companies_minority")
+    return _item(c, Verdict.PASS, figure, "companies_majority")
 
 
 def _five_point(f: EvaluationFacts) -> CheckItem:
-    c = Criterion.FIVE_POINT
-    figure = f"{len(f.five_point.present)}/5"
+    c, figure = Criterion.FIVE_POINT, f"{len(f.five_point.present)}/5"
     if f.five_point.covered:
-        return CheckItem(
-            c, Verdict.PASS, figure, "Alle fem aktørtyper er med", "All five actor types present"
-        )
-    missing = ", ".join(m.value for m in f.five_point.missing)
+        return _item(c, Verdict.PASS, figure, "five_covered")
     verdict = Verdict.FAIL if f.nce_requirements_apply else Verdict.WARN
-    return CheckItem(c, verdict, figure, f"Mangler: {missing}", f"Missing: {missing}")
+    missing = ", ".join(m.value for m in f.five_point.missing)
+    return _item(c, verdict, figure, "five_missing", missing=missing)
 
 
 def _development_activity(f: EvaluationFacts) -> CheckItem:
-    c = Criterion.DEVELOPMENT_ACTIVITY
-    total = sum(f.activities_by_area.values())
-    areas = f.development_areas_active
-    figure = f"{areas}/4 areas, {total} activities"
+    c, total = Criterion.DEVELOPMENT_ACTIVITY, sum(f.activities_by_area.values())
+    figure = f"{f.development_areas_active}/4 areas, {total} activities"
     if total == 0:
-        return CheckItem(
-            c, Verdict.FAIL, figure, "Ingen aktiviteter siste år", "No activity in the year"
-        )
-    if areas < MIN_DEVELOPMENT_AREAS:
-        return CheckItem(
-            c,
-            Verdict.WARN,
-            figure,
-            f"Aktivitet i færre enn {MIN_DEVELOPMENT_AREAS} av de fire utviklingsområdene",
-            f"Activity in fewer than {MIN_DEVELOPMENT_AREAS} of the four development areas",
-        )
-    return CheckItem(
-        c, Verdict.PASS, figure, "Aktivitet på tvers av områdene", "Activity across the areas"
-    )
+        return _item(c, Verdict.FAIL, figure, "no_activity")
+    if f.development_areas_active < MIN_DEVELOPMENT_AREAS:
+        return _item(c, Verdict.WARN, figure, "few_areas", n=MIN_DEVELOPMENT_AREAS)
+    return _item(c, Verdict.PASS, figure, "areas")
 
 
 def _level_cap(level: LevelFacts, as_of: date, lead_days: int) -> CheckItem:
-    c = Criterion.LEVEL_CAP
-    name = level.level.value
-    if level.cap_years is None or level.cap_ends_on is None:
-        figure = f"year {level.year_of_term}"
-        return CheckItem(
-            c, Verdict.PASS, figure, f"{name} har ingen tidsgrense", f"{name} has no term"
-        )
-    cap, cap_end = level.cap_years, level.cap_ends_on
+    c, name = Criterion.LEVEL_CAP, level.level.value
+    cap, end = level.cap_years, level.cap_ends_on
+    if cap is None or end is None:
+        return _item(c, Verdict.PASS, f"year {level.year_of_term}", "no_term", level=name)
     figure = f"year {level.year_of_term} of {cap}"
-    if as_of > cap_end or (level.valid_to is not None and level.valid_to > cap_end):
-        return CheckItem(
-            c,
-            Verdict.FAIL,
-            figure,
-            f"{name} utover {cap} år (tak til {cap_end})",
-            f"{name} beyond its {cap}-year cap (ends {cap_end})",
-        )
-    if (cap_end - as_of).days <= lead_days:
-        return CheckItem(
-            c,
-            Verdict.WARN,
-            figure,
-            f"Perioden når taket {cap_end}",
-            f"The term reaches its cap on {cap_end}",
-        )
-    return CheckItem(c, Verdict.PASS, figure, f"Innenfor {cap} år", f"Within {cap} years")
+    if as_of > end or (level.valid_to is not None and level.valid_to > end):
+        return _item(c, Verdict.FAIL, figure, "past_cap", level=name, cap=cap, end=end)
+    if (end - as_of).days <= lead_days:
+        return _item(c, Verdict.WARN, figure, "near_cap", end=end)
+    return _item(c, Verdict.PASS, figure, "within_cap", cap=cap)
 
 
 def _esca(f: EvaluationFacts, lead_days: int) -> CheckItem:
-    c = Criterion.ESCA_LABEL
-    required = f.nce_requirements_apply
-    esca = f.esca
+    c, esca = Criterion.ESCA_LABEL, f.esca
     figure = f"{esca.grade.value} until {esca.valid_until}" if esca else "none"
-    if required and (esca is None or esca.grade is not EscaGrade.GOLD):
-        return CheckItem(
-            c,
-            Verdict.FAIL,
-            figure,
-            "NCE og moden klynge krever gyldig ESCA gull",
-            "NCE and mature clusters need a valid ESCA gold label",
-        )
+    if f.nce_requirements_apply and (esca is None or esca.grade is not EscaGrade.GOLD):
+        return _item(c, Verdict.FAIL, figure, "gold_required")
     if esca is not None and (esca.valid_until - f.as_of).days <= lead_days:
-        return CheckItem(
-            c,
-            Verdict.WARN,
-            figure,
-            f"ESCA-merket utløper {esca.valid_until}",
-            f"The ESCA label expires on {esca.valid_until}",
-        )
-    return CheckItem(c, Verdict.PASS, figure, "ESCA-merket er gyldig", "The ESCA label is valid")
+        return _item(c, Verdict.WARN, figure, "esca_expires", end=esca.valid_until)
+    return _item(c, Verdict.PASS, figure, "esca_valid")
 
 
 def _mature(m: MatureFacts, as_of: date, lead_days: int) -> CheckItem:
-    c = Criterion.MATURE_RENEWAL
-    until = m.qualified_until
+    c, until = Criterion.MATURE_RENEWAL, m.qualified_until
     figure = f"until {until}" if until else "open"
     if not m.qualified:
-        return CheckItem(
-            c,
-            Verdict.FAIL,
-            figure,
-            "Kvalifiseringen som moden klynge er ikke fornyet",
-            "The mature-cluster qualification was not renewed",
-        )
+        return _item(c, Verdict.FAIL, figure, "not_renewed")
     if until is not None and (until - as_of).days <= lead_days:
-        return CheckItem(
-            c, Verdict.WARN, figure, f"Fornyes innen {until}", f"Renewal due by {until}"
-        )
-    return CheckItem(c, Verdict.PASS, figure, "Kvalifisert", "Qualified")
+        return _item(c, Verdict.WARN, figure, "renewal_due", end=until)
+    return _item(c, Verdict.PASS, figure, "qualified")
 
 
 def _anniversaries(start: date, day: date) -> int:

@@ -8,21 +8,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_registry.access import Reader, ensure_cluster
 from nic_registry.clusters.service import exists
-from nic_registry.domain.annual_report import (
-    Activity as DomainActivity,
-)
 from nic_registry.domain.annual_report import (
     ActivityType,
     FivePoint,
     annual_report,
 )
 from nic_registry.memberships.service import to_domain
-from nic_registry.models import Activity, Membership
+from nic_registry.reports import queries
 from nic_shared import problems
 from nic_shared.contracts.registry_facts import ActorType
 from nic_shared.db import SessionDep
@@ -68,27 +63,6 @@ class AnnualReportOut(BaseModel):
     )
 
 
-async def _rows(
-    session: AsyncSession, cluster_id: UUID, year: int
-) -> tuple[list[Membership], list[Activity]]:
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    memberships = await session.scalars(
-        select(Membership).where(
-            Membership.cluster_id == cluster_id,
-            Membership.valid_from <= last,
-            (Membership.valid_to.is_(None)) | (Membership.valid_to >= first),
-        )
-    )
-    activities = await session.scalars(
-        select(Activity).where(
-            Activity.cluster_id == cluster_id,
-            Activity.activity_date >= first,
-            Activity.activity_date <= last,
-        )
-    )
-    return list(memberships.all()), list(activities.all())
-
-
 @router.get("/{year}", summary="A cluster's annual report", responses=ERRORS)
 async def get_annual_report(
     cluster_id: UUID,
@@ -98,21 +72,14 @@ async def get_annual_report(
 ) -> AnnualReportOut:
     ensure_cluster(who, cluster_id, write=False)
     await exists(session, cluster_id)
-    memberships, activities = await _rows(session, cluster_id, year)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    memberships = await queries.memberships_between(session, [cluster_id], first, last)
+    activities = await queries.activities_between(session, [cluster_id], first, last)
     report = annual_report(
         cluster_id,
         year,
         [to_domain(m) for m in memberships],
-        [
-            DomainActivity(
-                a.cluster_id,
-                a.activity_date,
-                ActivityType(a.activity_type),
-                a.participant_count,
-                a.title,
-            )
-            for a in activities
-        ],
+        [queries.to_domain(a) for a in activities],
     )
     five = report.five_point
     return AnnualReportOut(

@@ -1,0 +1,1 @@
+"""Annual evaluations of the clusters in the programme."""
