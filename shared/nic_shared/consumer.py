@@ -49,6 +49,7 @@ from nic_shared.kafka import (
 )
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
+from nic_shared.retry import backoff_delay, backoff_delays
 from nic_shared.settings import ServiceSettings
 from nic_shared.waits import stop_if_cancelled
 
@@ -124,11 +125,11 @@ class EventConsumer:
         self._counts_at = 0.0
 
     async def run(self) -> None:
-        backoff = 0.2
+        delays = backoff_delays(0.2, self.settings.consumer_backoff_max_s)
         while True:
             try:
                 await self._connect()
-                backoff = 0.2
+                delays.reset()
                 await self._poll_forever()
             except asyncio.CancelledError:
                 await asyncio.shield(self.stop())
@@ -136,8 +137,7 @@ class EventConsumer:
             except Exception as exc:
                 log.warning("consumer failed; reconnecting", extra={"error": repr(exc)})
                 await self.stop()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.settings.consumer_backoff_max_s)
+                await asyncio.sleep(next(delays))
 
     @property
     def connected(self) -> bool:
@@ -332,9 +332,10 @@ class EventConsumer:
             await self._dead_letter(record, event, exc, attempts=pending.attempts)
             del self._pending[(tp, record.offset)]
             return True
-        delay = min(
-            self.settings.consumer_backoff_initial_s * 2 ** (pending.attempts - 1),
-            self.settings.consumer_backoff_max_s,
+        delay = backoff_delay(
+            pending.attempts,
+            first=self.settings.consumer_backoff_initial_s,
+            maximum=self.settings.consumer_backoff_max_s,
         )
         pending.resume_at = time.monotonic() + delay
         self.metrics.consumer_retries.labels(type=event.type).inc()

@@ -7,7 +7,9 @@ provider's token URL. In development, with no token URL, it is `LocalSigner`: a 
 token minted with the local secret (`devtoken.mint`). Both cache the token, fetch the next
 one before the current one expires (at half its lifetime, and 30 s ahead when it lives
 long enough for that), fetch it once however many calls wait for it (an asyncio.Lock), and
-forget it when the resource server refuses it (`invalidate`).
+forget it when the resource server refuses it (`invalidate`). A token endpoint's
+Retry-After (on 429 or 5xx, seconds or an HTTP date) rides on `TokenEndpointUnavailable`:
+the caller waits it out, and a source that still holds a valid token asks no earlier.
 
     ServiceTokenError
      ├── TokenEndpointUnavailable   down, timeout, 5xx, 429, not an OAuth2 answer: retry later
@@ -24,6 +26,7 @@ from urllib.parse import quote_plus
 import httpx
 
 from nic_shared.devtoken import mint
+from nic_shared.retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,12 @@ class ServiceTokenError(Exception):
 
 
 class TokenEndpointUnavailable(ServiceTokenError):
-    """The token endpoint cannot answer now (down, timeout, 5xx, 429, or no OAuth2 answer)."""
+    """The token endpoint cannot answer now (down, timeout, 5xx, 429, or no OAuth2 answer);
+    `retry_after` is the seconds its Retry-After asked for, if it sent one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TokenConfigurationError(ServiceTokenError):
@@ -75,8 +83,12 @@ class TokenSource:
                 token, lifetime = await self._fetch()
             except TokenEndpointUnavailable as error:
                 if self._token is not None and now < self._expires_at - 1:
-                    # keep the valid token; try again soon, not on every call meanwhile
-                    self._refresh_at = now + min(5.0, (self._expires_at - now) / 4)
+                    # keep the valid token; try again soon, not on every call meanwhile,
+                    # and not before the endpoint's Retry-After (but before the token expires)
+                    pause = min(5.0, (self._expires_at - now) / 4)
+                    if error.retry_after is not None:
+                        pause = max(pause, min(error.retry_after, self._expires_at - now - 1))
+                    self._refresh_at = now + pause
                     log.warning("token refresh failed; the current token is still valid: %s", error)
                     return self._token
                 raise
@@ -129,7 +141,10 @@ class ClientCredentials(TokenSource):
             raise TokenEndpointUnavailable(f"{where}: {type(error).__name__}: {error}") from error
         status = response.status_code
         if status == 429 or status >= 500:
-            raise TokenEndpointUnavailable(f"{where}: HTTP {status}")
+            raise TokenEndpointUnavailable(
+                f"{where}: HTTP {status}",
+                retry_after=retry_after_seconds(response.headers.get("retry-after")),
+            )
         try:
             body = response.json()
         except ValueError:

@@ -46,7 +46,9 @@ def _worker(monkeypatch: pytest.MonkeyPatch, answers: list[list[str]]) -> Any:
             raise httpx.ConnectError("connection refused", request=request)
         return httpx.Response(204)
 
-    async def record(_row: Any, status_code: int | None, error: str | None, _ms: int) -> None:
+    async def record(
+        _row: Any, status_code: int | None, error: str | None, _ms: int, _wait: Any = None
+    ) -> None:
         recorded.append((status_code, error))
 
     monkeypatch.setattr(webhooks, "resolve", resolver)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
+from typing import Any
 
+import httpx
 import pytest
 
+from nic_eligibility.registry import RegistryClient, RegistryUnavailable
+from nic_eligibility.settings import EligibilitySettings
+from nic_operations.webhook_delivery import DeliveryWorker
 from nic_shared.retry import (
     backoff_delay,
     backoff_delays,
@@ -15,6 +22,7 @@ from nic_shared.retry import (
     jittered,
     retry_after_seconds,
 )
+from nic_shared.service_tokens import ClientCredentials, TokenEndpointUnavailable
 
 NOW = datetime(2026, 12, 7, 10, 0, 0, tzinfo=UTC)
 
@@ -114,3 +122,77 @@ def test_a_scheduled_wait_with_partial_jitter_keeps_most_of_it() -> None:
     assert jittered(100.0, spread=0.0) == 100.0
     with pytest.raises(ValueError, match="fraction"):
         jittered(1.0, spread=1.5)
+
+
+# The loops that read Retry-After from an HTTP answer
+
+
+def _settings(**overrides: Any) -> EligibilitySettings:
+    values: dict[str, Any] = {
+        "environment": "test",
+        "database_url": "sqlite+aiosqlite:///:memory:",
+        "jwt_secret": "x" * 40,
+        "registry_url": "http://registry.invalid",
+        "registry_attempts": 2,
+        "registry_backoff_s": 0.01,
+    }
+    return EligibilitySettings(**(values | overrides))
+
+
+async def _ask_registry(retry_after: str) -> tuple[list[float], RegistryUnavailable]:
+    asked: list[float] = []
+
+    def busy(request: httpx.Request) -> httpx.Response:
+        asked.append(time.monotonic())
+        return httpx.Response(503, headers={"Retry-After": retry_after})
+
+    client = RegistryClient(_settings(), transport=httpx.MockTransport(busy))
+    await client.open()
+    try:
+        with pytest.raises(RegistryUnavailable) as raised:
+            await client.facts(["974760673"], None, date(2026, 12, 7))
+    finally:
+        await client.close()
+    return asked, raised.value
+
+
+async def test_the_registry_client_waits_out_a_short_retry_after_given_as_a_date() -> None:
+    soon = http_date(datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2))
+    asked, _ = await _ask_registry(soon)
+    assert len(asked) == 2
+    assert asked[1] - asked[0] >= 0.9  # not the 0.01 s backoff, not 0
+
+
+async def test_the_registry_client_stops_asking_when_retry_after_is_long() -> None:
+    asked, error = await _ask_registry("3600")
+    assert len(asked) == 1
+    assert "retry after 3600s" in str(error)
+
+
+async def test_a_token_endpoints_retry_after_rides_on_its_error() -> None:
+    def throttled(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "7"})
+
+    source = ClientCredentials(
+        token_url="http://idp.invalid/token",
+        client_id="eligibility",
+        client_secret="s3cret",
+        scope="registry:read",
+        transport=httpx.MockTransport(throttled),
+    )
+    try:
+        with pytest.raises(TokenEndpointUnavailable) as raised:
+            await source.token()
+    finally:
+        await source.aclose()
+    assert raised.value.retry_after == 7.0
+
+
+def test_a_webhook_retry_is_jittered_and_honours_a_longer_retry_after() -> None:
+    worker = SimpleNamespace(settings=SimpleNamespace(webhook_backoff_s=[5.0, 30.0, 120.0]))
+    waits = [DeliveryWorker.next_wait(worker, 2) for _ in range(50)]  # type: ignore[arg-type]
+    assert all(24.0 <= w <= 30.0 for w in waits)
+    assert len(set(waits)) > 1
+    assert DeliveryWorker.next_wait(worker, 1, 60.0) == 60.0  # type: ignore[arg-type]
+    assert DeliveryWorker.next_wait(worker, 1, 86400.0) == 120.0  # type: ignore[arg-type]
+    assert DeliveryWorker.next_wait(worker, 9) <= 120.0  # type: ignore[arg-type]

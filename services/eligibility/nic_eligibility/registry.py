@@ -6,6 +6,11 @@ gets `RegistryUnavailable`: the consumer turns it into `RetryLater` (the event w
 dry run into 503 with Retry-After. A 4xx that says our request is wrong is a
 `RegistryContractError`: retrying the same request will not help.
 
+Between tries: `registry_backoff_s`, doubling, with jitter (`nic_shared.retry`); a 429 or
+5xx (or a token endpoint's) Retry-After, in seconds or as an HTTP date, is waited out when
+it is at most `RETRY_AFTER_MAX_S`; a longer one ends the tries at once (the event waits its
+turn and asks again later, rather than asking early).
+
 Our bearer token comes from `nic_shared.service_tokens`: OAuth2 client credentials at
 `oauth_token_url` (production), else a short-lived token signed with the local secret. A
 token the registry refuses (401/403) is forgotten and the next try fetches a new one; a
@@ -27,6 +32,7 @@ from pydantic import ValidationError
 from nic_eligibility.settings import EligibilitySettings
 from nic_shared import tracing
 from nic_shared.contracts.registry_facts import FactsQuery, FactsResponse
+from nic_shared.retry import backoff_delays, retry_after_seconds
 from nic_shared.service_tokens import (
     ClientCredentials,
     LocalSigner,
@@ -36,6 +42,10 @@ from nic_shared.service_tokens import (
 )
 
 log = logging.getLogger(__name__)
+
+BACKOFF_MAX_S = 30.0
+RETRY_AFTER_MAX_S = 5.0
+"""The longest Retry-After waited out between quick tries; a longer one ends them."""
 
 
 class RegistryUnavailable(Exception):
@@ -93,8 +103,10 @@ class RegistryClient:
         query = FactsQuery(organisations=list(organisations), cluster_id=cluster_id, as_of=as_of)
         body = query.model_dump(mode="json")
         attempts = self.settings.registry_attempts
+        delays = backoff_delays(self.settings.registry_backoff_s, BACKOFF_MAX_S)
         last = "no attempt made"
         for attempt in range(1, attempts + 1):
+            retry_after: float | None = None
             try:
                 token = await self.tokens.token()
                 response = await self._client.post(
@@ -104,6 +116,7 @@ class RegistryClient:
                 raise RegistryUnavailable(f"no registry token: {exc}") from exc
             except TokenEndpointUnavailable as exc:
                 last = f"no token: {exc}"
+                retry_after = exc.retry_after
             except httpx.TransportError as exc:  # refused, reset, timeouts
                 last = f"{type(exc).__name__}: {exc}"
             else:
@@ -114,15 +127,20 @@ class RegistryClient:
                     last = f"HTTP {response.status_code} (token refused)"
                 elif response.status_code == 429 or response.status_code >= 500:
                     last = f"HTTP {response.status_code}"
+                    retry_after = retry_after_seconds(response.headers.get("retry-after"))
                 else:
                     raise RegistryContractError(
                         f"registry refused the facts query: HTTP {response.status_code} "
                         f"{response.text[:500]}"
                     )
-            if attempt < attempts:
-                await asyncio.sleep(self.settings.registry_backoff_s * 2 ** (attempt - 1))
-        log.warning("registry unavailable", extra={"error": last, "attempts": attempts})
-        raise RegistryUnavailable(f"registry unavailable after {attempts} tries: {last}")
+            if attempt == attempts:
+                break
+            if retry_after is not None and retry_after > RETRY_AFTER_MAX_S:
+                last += f", retry after {retry_after:.0f}s"
+                break
+            await asyncio.sleep(max(next(delays), retry_after or 0.0))
+        log.warning("registry unavailable", extra={"error": last, "attempts": attempt})
+        raise RegistryUnavailable(f"registry unavailable after {attempt} tries: {last}")
 
     @staticmethod
     def _parse(response: httpx.Response, query: FactsQuery) -> FactsResponse:

@@ -4,6 +4,11 @@ Several operations instances may run it on one database: each delivery is claime
 it is sent (a conditional UPDATE moving `next_attempt_at` past the attempt's timeout), so
 one instance sends it; one killed mid-send leaves a claim that runs out, and the delivery
 goes again with the same `webhook-id` (receivers dedupe on it, as Standard Webhooks says).
+
+A failed attempt waits its step of `webhook_backoff_s`, jittered (up to `SCHEDULE_JITTER`
+earlier, so deliveries that failed together do not all come back at once), or longer when
+the target's answer carried a Retry-After (seconds or an HTTP date), capped at the
+schedule's longest step.
 """
 
 from __future__ import annotations
@@ -36,9 +41,13 @@ from nic_operations.webhooks import (
     webhook_client,
 )
 from nic_shared.db import Database
+from nic_shared.retry import jittered, retry_after_seconds
 from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 log = logging.getLogger(__name__)
+
+SCHEDULE_JITTER = 0.2
+"""A scheduled wait is drawn from [80 %, 100 %] of its step."""
 
 
 class DeliveryWorker:
@@ -111,6 +120,7 @@ class DeliveryWorker:
         stamp = int(time.time())
         status_code: int | None = None
         error: str | None = None
+        retry_after: float | None = None
         started = time.perf_counter()
         try:
             target = await check_target(row.url, self.settings)
@@ -128,13 +138,28 @@ class DeliveryWorker:
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
+                retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except (httpx.HTTPError, httpx.InvalidURL, UnsafeTarget) as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
         elapsed_ms = int((time.perf_counter() - started) * 1000)
-        await self._record(row, status_code, error, elapsed_ms)
+        await self._record(row, status_code, error, elapsed_ms, retry_after)
+
+    def next_wait(self, tries: int, retry_after: float | None = None) -> float:
+        """Seconds before the next attempt after `tries` failed ones: the schedule's step,
+        jittered, or the target's Retry-After when longer (capped at the longest step)."""
+        schedule = self.settings.webhook_backoff_s or [60.0]
+        wait = jittered(schedule[min(tries - 1, len(schedule) - 1)], spread=SCHEDULE_JITTER)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, max(schedule)))
+        return wait
 
     async def _record(
-        self, row: Any, status_code: int | None, error: str | None, elapsed_ms: int
+        self,
+        row: Any,
+        status_code: int | None,
+        error: str | None,
+        elapsed_ms: int,
+        retry_after: float | None = None,
     ) -> None:
         now = datetime.now(UTC)
         ok = error is None
@@ -168,8 +193,7 @@ class DeliveryWorker:
             elif tries >= self.settings.webhook_max_attempts:
                 values = {"status": FAILED, "next_attempt_at": None, "last_error": error}
             else:
-                backoff = self.settings.webhook_backoff_s or [60.0]
-                wait = backoff[min(tries - 1, len(backoff) - 1)]
+                wait = self.next_wait(tries, retry_after)
                 values = {"next_attempt_at": now + timedelta(seconds=wait), "last_error": error}
             await session.execute(
                 update(deliveries).where(deliveries.c.id == row.id).values(attempts=tries, **values)

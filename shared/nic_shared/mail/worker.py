@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from nic_shared.db import Database
 from nic_shared.mail.model import MailMessageMixin
 from nic_shared.mail.senders import FolderSender, MailSender, SmtpSender
+from nic_shared.retry import backoff_delays
 from nic_shared.settings import ServiceSettings
 from nic_shared.waits import running_task, stop_if_cancelled
 
@@ -62,7 +63,9 @@ class MailWorker:
         self.db, self.settings, self.sender, self.model = db, settings, sender, model
 
     async def run(self) -> None:
-        backoff = self.settings.mail_poll_interval_s
+        poll = self.settings.mail_poll_interval_s
+        # After a failure: twice the poll interval, doubling up to the maximum, jittered.
+        delays = backoff_delays(2 * poll, self.settings.mail_backoff_max_s)
         while True:
             stop_if_cancelled()
             try:
@@ -72,11 +75,9 @@ class MailWorker:
             except Exception as exc:  # the database is away: try again later
                 log.warning("mail worker failed", extra={"error": repr(exc)})
                 failed = True
-            if failed:
-                backoff = min(backoff * 2, self.settings.mail_backoff_max_s)
-            else:
-                backoff = self.settings.mail_poll_interval_s
-            await asyncio.sleep(backoff)
+            if not failed:
+                delays.reset()
+            await asyncio.sleep(next(delays) if failed else poll)
 
     async def claim(self, row_id: int, now: datetime) -> bool:
         """Take the lease on one unsent mail; False when another worker holds it or sent it."""
