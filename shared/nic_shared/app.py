@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
-from nic_shared import asyncapi, logs, ops, problems, tracing
+from nic_shared import asyncapi, logs, openapi, ops, problems, tracing
 from nic_shared.auth import TokenVerifier
 from nic_shared.consumer import EventConsumer, Subscription
 from nic_shared.db import Database
@@ -29,6 +29,7 @@ from nic_shared.http_middleware import (
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.outbox import OutboxRelay
+from nic_shared.retention import RetentionWorker
 from nic_shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -115,6 +116,10 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             for resource in spec.resources:
                 await stack.enter_async_context(resource(app))
             tasks = [asyncio.create_task(relay.run(), name="outbox-relay")]
+            retention = RetentionWorker(
+                db=db, tables=spec.tables, settings=settings, metrics=metrics
+            )
+            tasks.append(asyncio.create_task(retention.run(), name="retention"))
             stack.push_async_callback(relay.stop)
             if consumer is not None:
                 tasks.append(asyncio.create_task(consumer.run(), name="event-consumer"))
@@ -146,6 +151,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     app.state.metrics = metrics
     app.state.verifier = TokenVerifier(settings)
     problems.install(app)
+    openapi.install(app)
     # Outermost last: CORS, then trace context and logs, then the body checks (before
     # routing, so before authentication), then the app.
     app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_json_body_bytes)

@@ -74,9 +74,83 @@ _BY_STATUS = {
 }
 
 
+PROBLEM_REF = "#/components/schemas/Problem"
+
+PROBLEM_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "ProblemError",
+    "description": "One finding: where it is (a JSON pointer into the body, a parameter, a CSV "
+    "row and column, a token claim), the rule it broke, and what to do.",
+    "required": ["rule"],
+    "properties": {
+        "pointer": {"type": "string", "description": "JSON pointer into the body (`#/a/0`)."},
+        "parameter": {"type": "string", "description": "A query, path or header parameter."},
+        "in": {"type": "string", "description": "Where the parameter is: query, path, header."},
+        "field": {"type": "string", "description": "A part of the request (`body`)."},
+        "row": {"type": "integer", "description": "A CSV import's row, from 1."},
+        "column": {"type": "string", "description": "A CSV import's column."},
+        "claim": {"type": "string", "description": "A bearer token's claim."},
+        "rule": {"type": "string", "description": "The rule broken, a stable code."},
+        "detail": {"type": "string"},
+        "detail_nb": {"type": "string", "description": "The detail in Norwegian Bokmål."},
+        "limit": {"type": "integer", "description": "The limit that was passed."},
+    },
+    "additionalProperties": True,
+}
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details, the body of every 4xx and 5xx answer. Members "
+    "beyond these are extensions of the problem type (`max_bytes`, `deadline`, ...).",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "pattern": "^urn:nic:problem:[a-z0-9-]+$",
+            "description": "The problem type, a stable URN: `urn:nic:problem:<slug>`.",
+            "examples": ["urn:nic:problem:validation-error"],
+        },
+        "title": {
+            "type": "string",
+            "description": "The type's title in the language asked for (Accept-Language).",
+        },
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string", "description": "This occurrence, for a person to read."},
+        "instance": {"type": "string", "description": "The request's path."},
+        "errors": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/ProblemError"},
+            "description": "Each finding, for validation and business-rule problems.",
+        },
+        "limit": {"type": "integer", "description": "The limit passed (rate limits)."},
+        "window_s": {"type": "integer", "description": "The rate limit's window in seconds."},
+        "retry_after_s": {"type": "integer", "description": "As Retry-After, in seconds."},
+        "max_bytes": {"type": "integer", "description": "The largest body accepted."},
+        "checks": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Readiness: each dependency and its state.",
+        },
+    },
+    "additionalProperties": True,
+    "examples": [
+        {
+            "type": "urn:nic:problem:validation-error",
+            "title": "The request has invalid data",
+            "status": 422,
+            "instance": "/v1/calls",
+            "detail": "#/code: String should match pattern",
+            "errors": [{"pointer": "#/code", "rule": "string_pattern_mismatch", "detail": "..."}],
+        }
+    ],
+}
+"""The `Problem` component (nic_shared.openapi registers it in every service's document)."""
+
+
 def problem_doc(description: str) -> dict[str, Any]:
     """An OpenAPI response entry for a problem+json answer."""
-    return {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "object"}}}}
+    return {"description": description, "content": {MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}}}
 
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
