@@ -34,6 +34,11 @@ PUBLIC = {"/healthz", "/readyz", "/readyz/broker", "/metrics", "/asyncapi.json"}
 # that making a route public is a visible change. Published results are public by design.
 DECLARED_PUBLIC: dict[str, set[str]] = {
     "intake": {
+        "GET /calls",
+        "GET /calls/{call_id}",
+        "GET /v1/public/calls",
+        "GET /v1/public/calls/{call_id}",
+        "GET /v1/public/calls/{call_id}/documents/{document_id}",
         "GET /v1/public/calls/{call_id}/results",
         "GET /v1/public/calls/{call_id}/results.csv",
         "GET /v1/signed/attachments/{attachment_id}",

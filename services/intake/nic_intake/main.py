@@ -18,8 +18,11 @@ from nic_intake.calls import extension
 from nic_intake.decisions import api as decisions_api
 from nic_intake.decisions.lapsing import lapse_worker
 from nic_intake.letters import api as letters_api
+from nic_intake.messages import api as messages_api
 from nic_intake.models import MailMessage, messaging
 from nic_intake.priority import api as priority_api
+from nic_intake.public import api as public_api
+from nic_intake.public import models as public_models  # noqa: F401  (call_documents table)
 from nic_intake.results import api as results_api
 from nic_intake.settings import IntakeSettings
 from nic_intake.status import api as status_api
@@ -55,6 +58,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 priority_api.router,
                 decisions_api.router,
                 results_api.router,
+                messages_api.router,
+                public_api.router,
             ],
             consumes=[eligibility.TOPIC, scoring.TOPIC],
             subscriptions=SUBSCRIPTIONS,
@@ -71,6 +76,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 {"name": "cluster priority", "description": "Innovasjonsrammen stage 5."},
                 {"name": "decisions", "description": "Decisions, letters, acceptance."},
                 {"name": "results", "description": "Published results (public)."},
+                {"name": "information requests", "description": "Officers ask, applicants answer."},
+                {"name": "public calls", "description": "Call pages and documents (public)."},
             ],
         )
     )
