@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from nic_registry.models import Base
+from nic_shared.http import encode_cursor
 from tests.registry.builders import (
     add_level,
     add_member,
@@ -413,6 +414,11 @@ async def test_evaluations_list_by_year_outcome_and_status_in_pages(registry):
     assert none.json()["items"] == []
     bad = await client.get("/v1/evaluations", params={"cursor": "nonsense"}, headers=officer())
     assert bad.status_code == 400
+    forged = await client.get(
+        "/v1/evaluations", params={"cursor": encode_cursor("x", "y")}, headers=officer()
+    )
+    assert forged.status_code == 400
+    assert forged.json()["type"] == "urn:nic:problem:invalid-cursor"
 
 
 async def test_the_registry_migrations_match_the_models(registry):

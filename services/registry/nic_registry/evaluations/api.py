@@ -31,7 +31,7 @@ from nic_shared.auth import Principal, Role
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import etag, require_if_match
-from nic_shared.problems import NotFound
+from nic_shared.problems import BadRequest, NotFound
 
 router = APIRouter(prefix="/v1/evaluations", tags=["evaluations"])
 
@@ -62,6 +62,17 @@ def _is_officer(who: Principal) -> bool:
 
 def _lead_days(request: Request, given: int | None) -> int:
     return given if given is not None else int(request.app.state.settings.expiry_warning_lead_days)
+
+
+def _after(cursor: str | None) -> list[Any] | None:
+    """The (year, id) a cursor carries; one that decodes to something else is a 400."""
+    key = after(cursor, 2)
+    if key is None:
+        return None
+    try:
+        return [int(key[0]), UUID(str(key[1]))]
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("the cursor is not one this API issued", slug="invalid-cursor") from exc
 
 
 def _as_of(year: int, given: date | None, today: date) -> date:
@@ -170,7 +181,7 @@ async def list_evaluations(
         status=status,
         cluster_id=cluster_id,
         limit=limit,
-        after=after(cursor, 2),
+        after=_after(cursor),
     )
     last = rows[-1][0] if rows else None
     return EvaluationPage(

@@ -181,6 +181,8 @@ async def update(
             overrides[criterion.value] = entry
             details.setdefault("overrides", {})[criterion.value] = entry
         row.overrides = overrides
+    if not details:
+        return  # nothing to change: no new version, no audit row
     row.updated_at = now
     _audit(session, row.id, "updated", actor, now, details)
     await flush(session)
