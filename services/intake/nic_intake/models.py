@@ -136,6 +136,8 @@ class Attachment(Base):
     storage_key: Mapped[str] = mapped_column(String(300))
     uploaded_by: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A file for an answer to a request for information (messages/), not the draft's.
+    info_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None, index=True)
     # clean | unscanned (attachments/scanning.py); infected uploads are never stored
     scan_status: Mapped[str] = mapped_column(String(16), default="unscanned")
     scanned_by: Mapped[str | None] = mapped_column(String(40), default=None)

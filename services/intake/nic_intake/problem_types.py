@@ -37,6 +37,13 @@ TITLES: dict[str, tuple[str, str]] = {
         "Søknaden er sendt inn for mange ganger den siste timen",
         "The application was submitted too often in the last hour",
     ),
+    "attachment-infected": ("Vedlegget inneholder skadevare", "The attachment carries malware"),
+    "attachment-unscanned": (
+        "Vedlegget er ikke virusskannet",
+        "The attachment has not been scanned for malware",
+    ),
+    "scanner-unavailable": ("Virusskanneren svarer ikke", "The virus scanner does not answer"),
+    "info-request-closed": ("Forespørselen er lukket", "The request for information is closed"),
     "attachment-submitted": (
         "Vedlegget hører til en innsendt versjon",
         "The attachment is part of a submitted version",

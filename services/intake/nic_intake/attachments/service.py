@@ -18,6 +18,7 @@ from nic_intake.applications.schemas import ApplicationStatus
 from nic_intake.attachments.scanning import Scanner, ScanStatus
 from nic_intake.attachments.schemas import AttachmentOut
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
+from nic_intake.messages.models import open_request
 from nic_intake.models import Application, ApplicationVersion, Attachment, Call
 from nic_shared.auth import Principal
 from nic_shared.db import Database
@@ -130,12 +131,21 @@ async def upload(
     now: datetime,
     scanner: Scanner,
     replaces: uuid.UUID | None = None,
+    info_request_id: uuid.UUID | None = None,
 ) -> Attachment:
     """A new attachment; with `replaces`, it takes that one's place in the same transaction
-    (which must be removable: see `removable`)."""
+    (which must be removable: see `removable`). With `info_request_id`, a file for an answer
+    to that request: it needs the request open, not the call (after the deadline too)."""
+
+    async def may_add(session: AsyncSession, app: Application) -> None:
+        if info_request_id is None:
+            await check_editable(session, app, now)
+        else:
+            await open_request(session, app, info_request_id)
+
     async with db.transaction() as session:
         app = await writable(session, principal, application_id, for_update=False)
-        await check_editable(session, app, now)
+        await may_add(session, app)
         old = await removable(session, app, replaces) if replaces else None
         await check_limits(session, application_id, limits, adding_bytes=0, replacing=old)
     attachment_id = uuid.uuid4()
@@ -155,7 +165,7 @@ async def upload(
     try:
         async with db.transaction() as session:
             app = await writable(session, principal, application_id)
-            await check_editable(session, app, now)
+            await may_add(session, app)
             old = await removable(session, app, replaces) if replaces else None
             await check_limits(
                 session, application_id, limits, adding_bytes=blob.size_bytes, replacing=old
@@ -173,6 +183,7 @@ async def upload(
                 storage_key=key,
                 uploaded_by=principal.subject,
                 uploaded_at=now,
+                info_request_id=info_request_id,
                 scan_status=scan.status.value,
                 scanned_by=scan.engine if scan.status is ScanStatus.CLEAN else None,
                 scanned_at=now if scan.status is ScanStatus.CLEAN else None,
@@ -299,7 +310,7 @@ async def delete(
 async def for_application(session: AsyncSession, application_id: uuid.UUID) -> list[Attachment]:
     query = (
         select(Attachment)
-        .where(Attachment.application_id == application_id)
+        .where(Attachment.application_id == application_id, Attachment.info_request_id.is_(None))
         .order_by(Attachment.uploaded_at, Attachment.id)
     )
     return list((await session.scalars(query)).all())

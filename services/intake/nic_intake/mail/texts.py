@@ -36,3 +36,38 @@ def receipt_mail(
         f"Klyngeprogrammet / Norwegian Innovation Clusters\n"
     )
     return subject, body
+
+
+def info_request_mail(
+    *, name: str, title: str, call_code: str, application_id: str, question: str, due: datetime
+) -> tuple[str, str]:
+    """Subject and body (Norwegian, then English) of a request for more information."""
+    oslo = in_oslo(due).strftime("%d.%m.%Y %H:%M %Z")
+    subject = f"Forespørsel om mer informasjon / Request for information ({call_code})"
+    body = (
+        f"Hei {name},\n\n"
+        f"Saksbehandleren ber om mer informasjon om søknaden «{title}» ({application_id}).\n"
+        f"Svarfrist: {oslo}\n\n{question}\n\n"
+        f"Svar i søknadsportalen.\n\n---\n\n"
+        f"Dear {name},\n\n"
+        f"The programme officer asks for more information on the application '{title}' "
+        f"({application_id}).\nPlease answer by: {oslo}\n\n{question}\n\n"
+        f"Answer in the application portal.\n\n"
+        f"Klyngeprogrammet / Norwegian Innovation Clusters\n"
+    )
+    return subject, body
+
+
+def info_answer_mail(
+    *, name: str, title: str, call_code: str, application_id: str, answered_at: datetime
+) -> tuple[str, str]:
+    """Subject and body of the confirmation that an answer was received."""
+    oslo = in_oslo(answered_at).strftime("%d.%m.%Y %H:%M:%S %Z")
+    subject = f"Svar mottatt / Answer received ({call_code})"
+    body = (
+        f"Hei {name},\n\nVi har mottatt svaret ditt om søknaden «{title}» ({application_id}), "
+        f"{oslo}.\n\n---\n\nDear {name},\n\nWe have received your answer on the application "
+        f"'{title}' ({application_id}), {oslo}.\n\n"
+        f"Klyngeprogrammet / Norwegian Innovation Clusters\n"
+    )
+    return subject, body
