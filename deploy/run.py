@@ -14,7 +14,7 @@ from pathlib import Path
 from nic_shared.listen import cannot_listen_line, port_problem
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from clamd import clamd_binary  # noqa: E402  (deploy/clamd.py, beside this file)
+from clamd import clamd_binary  # deploy/clamd.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
