@@ -75,7 +75,9 @@ async def test_the_ranking_exports_as_csv_and_xlsx(scoring: Scoring):
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0][0] == "rank"
+    assert (
+        values[0][0] == "Plass"
+    )  # Norwegian headers; tests/scoring/test_ranking_exports_formats.py
     assert values[1][0] == 1
     assert values[1][2] == "'=Grønn ferje"
     assert Decimal(str(values[1][3])) == Decimal("5.45")

@@ -115,7 +115,7 @@ async def test_the_exports_say_the_version_is_stale_and_why(scoring: Scoring):
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0][-1] == "publication"
+    assert values[0][-1] == "Publisering"  # the column's Norwegian header
     assert {v[-1] for v in values[1:]} == {
         "stale: withdrawn after publication",
         "stale: facts changed after publication; publish again",

@@ -1,29 +1,30 @@
 """A ranking as rows for a spreadsheet: a header, then one row per entry in ranking order.
 
-Rows are plain strings so any writer can take them (CSV here, XLSX in the adapter). Totals
+Rows are plain strings so any writer can take them (`nic_shared.export`: CSV with the keys
+as header, XLSX with Norwegian or English labels and number formats by column kind). Totals
 are rounded half-up to two decimals for reading; the exact value stays in the event.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from nic_scoring.domain.marks import display
 from nic_shared.events.scoring import RankingEntry
-from nic_shared.export import safe_cell
+from nic_shared.export import Column, safe_cell, to_csv
 
-HEADER = (
-    "rank",
-    "application_id",
-    "title",
-    "weighted_total",
-    "requested_amount_nok",
-    "outcome",
-    "publication",
+COLUMNS = (
+    Column("rank", "Plass", "Rank", "int", width=8),
+    Column("application_id", "Søknads-ID", "Application ID", width=38),
+    Column("title", "Tittel", "Title"),
+    Column("weighted_total", "Vektet poengsum", "Weighted total", "score"),
+    Column("requested_amount_nok", "Søkt beløp", "Requested amount", "nok", width=16),
+    Column("outcome", "Utfall", "Outcome"),
+    Column("publication", "Publisering", "Publication"),
 )
+"""The columns; CSV headers are the keys (stable for scripts), XLSX shows nb/en labels."""
+HEADER = tuple(c.key for c in COLUMNS)
 CURRENT = "current"
 STALE = "stale: facts changed after publication; publish again"
 
@@ -56,8 +57,4 @@ def ranking_rows(
     return rows
 
 
-def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
-    """CSV bytes in UTF-8 with a byte-order mark, so spreadsheet programs read æ, ø and å."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+__all__ = ["COLUMNS", "CURRENT", "HEADER", "STALE", "ranking_rows", "to_csv"]

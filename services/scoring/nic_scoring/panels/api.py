@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 
+from nic_scoring import models
 from nic_scoring.common import Officer, PanelOrOfficer
-from nic_scoring.domain.export import to_csv
 from nic_scoring.panels import assignments, export, progress, schemas, service
 from nic_scoring.problem_types import SCORING_CONFLICTS
-from nic_scoring.ranking.api import XLSX
-from nic_scoring.ranking.xlsx import to_xlsx
+from nic_scoring.ranking.xlsx import reviews_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.export import XLSX_MEDIA_TYPE as XLSX
+from nic_shared.export import export_language, to_csv
 from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
 from nic_shared.idempotency import Idempotent
 
@@ -204,13 +205,21 @@ async def export_reviews(
     session: SessionDep,
     who: PanelOrOfficer,
     format: Literal["csv", "xlsx"] = "csv",
+    accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     panel = await service.get_panel(session, panel_id)
     await progress.check_chair_or_officer(session, who, panel)
     rows = await export.review_rows(session, panel)
     disposition = {"Content-Disposition": f'attachment; filename="reviews-{panel_id}.{format}"'}
     if format == "xlsx":
-        return Response(to_xlsx(rows, sheet="Reviews"), media_type=XLSX, headers=disposition)
+        call = await session.get(models.CallScheme, panel.call_id)
+        book = reviews_xlsx(
+            export.COLUMNS,
+            rows,
+            lang=export_language(accept_language),
+            call_code=call.code if call is not None else str(panel.call_id),
+        )
+        return Response(book, media_type=XLSX, headers=disposition)
     return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)
 
 

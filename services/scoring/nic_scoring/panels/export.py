@@ -15,22 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_scoring import models
 from nic_scoring.common import scheme_for
 from nic_scoring.panels.invalidation import STANDING
-from nic_shared.export import safe_cell
+from nic_shared.export import Column, safe_cell
 from nic_shared.scores import score_text
 
-HEADER = (
-    "reviewer_id",
-    "reviewer",
-    "application_id",
-    "title",
-    "status",
-    "criterion_id",
-    "mark",
-    "criterion_comment",
-    "review_comment",
-    "applicant_comment",
-    "submitted_at",
+COLUMNS = (
+    Column("reviewer_id", "Bedømmer-ID", "Reviewer ID", width=38),
+    Column("reviewer", "Bedømmer", "Reviewer"),
+    Column("application_id", "Søknads-ID", "Application ID", width=38),
+    Column("title", "Tittel", "Title"),
+    Column("status", "Status", "Status"),
+    Column("criterion_id", "Kriterium", "Criterion"),
+    Column("mark", "Karakter", "Mark", "score", width=10),
+    Column("criterion_comment", "Kommentar til kriteriet", "Criterion comment"),
+    Column("review_comment", "Kommentar til vurderingen", "Review comment"),
+    Column("applicant_comment", "Kommentar til søkeren", "Comment to the applicant"),
+    Column("submitted_at", "Levert (Oslo-tid)", "Submitted (Oslo time)", "time", width=18),
 )
+"""CSV headers are the keys (stable for scripts); XLSX shows the nb/en labels."""
+HEADER = tuple(c.key for c in COLUMNS)
 
 
 async def review_rows(session: AsyncSession, panel: models.Panel) -> list[list[str]]:

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 
+from nic_scoring import models
 from nic_scoring.common import Officer
 from nic_scoring.domain.export import ranking_rows, to_csv
 from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_scoring.ranking import schemas, service, staleness
 from nic_scoring.ranking.staleness import TEXTS
-from nic_scoring.ranking.xlsx import to_xlsx
+from nic_scoring.ranking.xlsx import ranking_xlsx
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.export import XLSX_MEDIA_TYPE as XLSX
+from nic_shared.export import export_language
 from nic_shared.http import Version
 from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
 from nic_shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/v1/calls/{call_id}", tags=["ranking"], responses=SCORING_CONFLICTS)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
@@ -77,6 +78,9 @@ async def get_ranking(
 @router.get(
     "/rankings/{version}/export",
     summary="The version as CSV or XLSX for the panel meeting",
+    description="CSV: UTF-8 with a byte-order mark, the column keys as header. XLSX: headers "
+    "in Norwegian (English with `Accept-Language: en`), NOK and score formats, the call code "
+    "on the tab and an about sheet with the budget frame and the publication time.",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
 )
@@ -86,6 +90,7 @@ async def export_ranking(
     session: SessionDep,
     _who: Officer,
     format: Literal["csv", "xlsx"] = "csv",
+    accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     row = await service.get_version(session, call_id, version)
     facts = await staleness.facts_for(session, row)
@@ -94,5 +99,16 @@ async def export_ranking(
     name = f"ranking-{call_id}-v{version}.{format}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "xlsx":
-        return Response(to_xlsx(rows), media_type=XLSX, headers=disposition)
+        call = await session.get(models.CallScheme, call_id)
+        book = ranking_xlsx(
+            rows,
+            lang=export_language(accept_language),
+            call_code=call.code if call is not None else str(call_id),
+            version=row.version,
+            budget_frame_nok=row.budget_frame_nok,
+            recommended_total_nok=row.recommended_total_nok,
+            published_at=row.published_at,
+            stale=bool(facts),
+        )
+        return Response(book, media_type=XLSX, headers=disposition)
     return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition)
