@@ -30,7 +30,7 @@ a:focus-visible,summary:focus-visible{outline:3px solid #1b1b1b;outline-offset:2
 .skip:focus{left:0}
 header,main,footer{max-width:50rem;margin:0 auto;padding:0 1rem}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;
-border-bottom:1px solid #767676;padding-top:.75rem;padding-bottom:.75rem}
+padding-top:.75rem;padding-bottom:.75rem;box-shadow:inset 0 -1px #767676}
 header p{margin:0;font-weight:600}
 h1{font-size:1.9rem;line-height:1.2;margin:1.5rem 0 .5rem;overflow-wrap:anywhere}
 h2{font-size:1.35rem;margin:2rem 0 .5rem}
@@ -43,6 +43,7 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem}
 th,td{border-bottom:1px solid #767676;padding:.45rem .5rem;text-align:left;vertical-align:top}
 thead th{border-bottom-width:2px}
+tbody th{font-weight:400}
 td.num,th.num{text-align:right;white-space:nowrap}
 ul.docs,ul.calls{list-style:none;padding:0;margin:0}
 ul.docs>li{padding:.6rem 0;border-bottom:1px solid #d0d0d0}
@@ -58,7 +59,7 @@ h1{font-size:1.6rem}}
 
 _HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
 CSP = (
-    f"default-src 'none'; style-src 'sha256-{_HASH}'; img-src 'self'; base-uri 'none'; "
+    f"default-src 'none'; style-src 'sha256-{_HASH}'; img-src 'self' data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
 
@@ -163,6 +164,7 @@ def _page(lang: str, title: str, body: str, other_href: str) -> str:
     return (
         f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'  # no favicon request, no 404
         f"<title>{e(title)} – {e(t['site'])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<a class="skip" href="#main">{e(t["skip"])}</a>\n'
         f'<header>\n<p><a href="/calls?lang={lang}">{e(t["site"])}</a></p>\n'
