@@ -106,6 +106,8 @@ async def test_the_public_call_page_reads_well_in_a_browser(intake, backend):
                 response = await page.goto(f"{base}/calls")
                 assert response is not None
                 assert response.status == 200
+                ARTIFACTS.mkdir(exist_ok=True)
+                await page.screenshot(path=str(ARTIFACTS / f"public-calls-{width}.png"))
                 await page.get_by_role(
                     "link", name="Samarbeidsprosjekter for sirkulære verdikjeder 2026"
                 ).click()
