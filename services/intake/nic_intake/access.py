@@ -8,6 +8,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake import problem_types  # noqa: F401  (registers the problem titles)
+from nic_intake.consortium.models import EDITOR, OWNER, role_on
 from nic_intake.models import Application
 from nic_shared.auth import Principal, Role
 from nic_shared.problems import Forbidden, NotFound
@@ -59,7 +60,24 @@ async def readable(
     session: AsyncSession, principal: Principal, application_id: uuid.UUID
 ) -> Application:
     app = await session.get(Application, application_id)
-    if app is None or not may_read(principal, app):
+    if app is None:
+        raise not_found(application_id)
+    if not may_read(principal, app) and await role_on(session, principal, app) is None:
+        raise not_found(application_id)  # a partner that accepted an invitation reads it
+    return app
+
+
+async def editable(
+    session: AsyncSession, principal: Principal, application_id: uuid.UUID
+) -> Application:
+    """The application when the caller's organisation owns it or edits it (an editor
+    partner); locked on PostgreSQL. Submitting stays the owner's (`writable`)."""
+    app = (
+        await session.scalars(
+            select(Application).where(Application.id == application_id).with_for_update()
+        )
+    ).one_or_none()
+    if app is None or await role_on(session, principal, app) not in (OWNER, EDITOR):
         raise not_found(application_id)
     return app
 

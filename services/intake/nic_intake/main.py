@@ -15,6 +15,7 @@ from nic_intake.attachments.scanning import scanner_for
 from nic_intake.attachments.storage import LocalStorage
 from nic_intake.calls import api as calls_api
 from nic_intake.calls import extension
+from nic_intake.consortium import api as consortium_api
 from nic_intake.decisions import api as decisions_api
 from nic_intake.decisions.lapsing import lapse_worker
 from nic_intake.letters import api as letters_api
@@ -59,6 +60,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 decisions_api.router,
                 results_api.router,
                 messages_api.router,
+                consortium_api.router,
                 public_api.router,
             ],
             consumes=[eligibility.TOPIC, scoring.TOPIC],
@@ -77,6 +79,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
                 {"name": "decisions", "description": "Decisions, letters, acceptance."},
                 {"name": "results", "description": "Published results (public)."},
                 {"name": "information requests", "description": "Officers ask, applicants answer."},
+                {"name": "consortium", "description": "Partners invited, joined, confirmed."},
                 {"name": "public calls", "description": "Call pages and documents (public)."},
             ],
         )

@@ -43,6 +43,8 @@ TITLES: dict[str, tuple[str, str]] = {
         "The attachment has not been scanned for malware",
     ),
     "scanner-unavailable": ("Virusskanneren svarer ikke", "The virus scanner does not answer"),
+    "already-member": ("Partneren er allerede med", "The partner has already joined"),
+    "invitation-used": ("Invitasjonen er brukt", "The invitation was already used"),
     "info-request-closed": ("Forespørselen er lukket", "The request for information is closed"),
     "attachment-submitted": (
         "Vedlegget hører til en innsendt versjon",

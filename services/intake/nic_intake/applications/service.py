@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.access import applicant_org, visible, writable
+from nic_intake.access import applicant_org, editable, visible
 from nic_intake.applications.schemas import (
     ApplicationCreate,
     ApplicationListItem,
@@ -86,8 +86,9 @@ async def replace_content(
     if_match: str | None,
     now: datetime,
 ) -> Application:
-    """Replace the draft's content; needs the current ETag. Withdrawn ones stay as they are."""
-    app = await writable(session, principal, application_id)
+    """Replace the draft's content; needs the current ETag. Withdrawn ones stay as they are.
+    The owner or an editor partner may (consortium/)."""
+    app = await editable(session, principal, application_id)
     require_if_match(if_match, app.etag_version)
     if app.status == ApplicationStatus.WITHDRAWN.value:
         raise Conflict(

@@ -43,9 +43,13 @@ def attachment_kind(part: str) -> str | None:
     return None
 
 
+CONFIRMATIONS: Final = "partner_confirmations"
+"""Every partner confirms its part before the submit (checked with the consortium's data)."""
+
+
 def is_known_part(part: str) -> bool:
     """True for a part in the vocabulary or a well-formed ``attachment:<kind>``."""
     kind = attachment_kind(part)
     if kind is not None:
         return bool(_ATTACHMENT_KIND.match(kind))
-    return part in PART_FIELDS
+    return part in PART_FIELDS or part == CONFIRMATIONS

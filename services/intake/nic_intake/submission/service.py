@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_intake.access import writable
 from nic_intake.applications.schemas import ApplicationStatus
 from nic_intake.attachments.service import for_application, to_ref
+from nic_intake.consortium.service import confirmation_problems
 from nic_intake.domain.completeness import CompletenessRules, check_completeness
 from nic_intake.domain.deadline import in_oslo, is_open
+from nic_intake.domain.parts import CONFIRMATIONS
 from nic_intake.domain.receipt import issue_receipt
 from nic_intake.mail.texts import receipt_mail
 from nic_intake.models import Application, ApplicationVersion, Call, MailMessage, StatusEntry
@@ -89,6 +91,8 @@ async def draft_problems(
         }
         for p in report.problems
     ]
+    if CONFIRMATIONS in call.required_parts:
+        problems += await confirmation_problems(session, app)
     if not allow_unscanned:
         problems += [
             {
