@@ -186,7 +186,7 @@ async def test_officer_lists_are_filtered_paginated_and_exported(intake):
         f"/v1/calls/{call['id']}/applications.csv", params={"status": "submitted"}, headers=OFFICER
     )
     assert exported.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [r["id"] for r in rows] == ids[:3]
     assert rows[0]["requested_amount_nok"] == "1200000"
 

@@ -124,7 +124,7 @@ async def test_results_are_public_only_once_published_and_csv_cells_are_safe(int
             assert private not in listed.text
         sheet = await public.get(f"/v1/public/calls/{call_id}/results.csv")
         assert sheet.headers["content-type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(sheet.text)))
+        rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
         assert rows[0] == ["project_title", "owner", "amount_nok"]
         assert len(rows) == 3
 
@@ -146,7 +146,7 @@ async def test_csv_results_neutralise_formulas(intake):
         await intake.client.post(f"/v1/calls/{call_id}/results/publish", headers=OFFICER)
     ).status_code == 200
     sheet = await intake.client.get(f"/v1/public/calls/{call_id}/results.csv")
-    titles = [r[0] for r in csv.reader(io.StringIO(sheet.text))][1:]
+    titles = [r[0] for r in csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")))][1:]
     assert titles == ['\'=HYPERLINK("x")']
 
 

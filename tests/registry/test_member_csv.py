@@ -91,7 +91,8 @@ async def test_an_export_edited_and_imported_again_ends_the_membership(registry)
         f"/v1/clusters/{cluster['id']}/members/export", headers=officer()
     )
     assert exported.headers["content-type"].startswith("text/csv")
-    lines = exported.text.splitlines()
+    assert exported.content.startswith(b"\xef\xbb\xbf")  # a byte-order mark for Excel
+    lines = exported.content.decode("utf-8-sig").splitlines()
     assert lines[0] == HEADER
     assert lines[1:] == [
         "988077917,,,Org 988077917,established_company,2023-01-01,",

@@ -18,7 +18,7 @@ from nic_intake.applications.schemas import ApplicationListItem, ApplicationPage
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.db import SessionDep
 from nic_shared.events.specs import Scheme
-from nic_shared.export import safe_cell
+from nic_shared.export import BOM, safe_cell
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.problems import BadRequest
 
@@ -138,7 +138,9 @@ async def export_call_applications(
 
 
 def _csv_rows(items: list[ApplicationListItem]) -> Iterator[str]:
+    """The CSV in chunks, a byte-order mark first so spreadsheet programs read æ, ø and å."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for item in items:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 from uuid import UUID
 
@@ -15,7 +13,7 @@ from nic_intake.results.schemas import PublishedResultsOut
 from nic_shared.auth import Principal, Role, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
-from nic_shared.export import safe_cell
+from nic_shared.export import safe_cell, to_csv
 
 router = APIRouter(tags=["results"])
 Officer = Annotated[Principal, Depends(require(Role.PROGRAMME_OFFICER))]
@@ -58,13 +56,12 @@ async def public_results(call_id: UUID, session: SessionDep) -> PublishedResults
 )
 async def public_results_csv(call_id: UUID, session: SessionDep) -> Response:
     out = await service.published(session, call_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["project_title", "owner", "amount_nok"])
-    for item in out.items:
-        writer.writerow([safe_cell(item.project_title), safe_cell(item.owner), item.amount_nok])
+    rows = [["project_title", "owner", "amount_nok"]] + [
+        [safe_cell(item.project_title), safe_cell(item.owner), item.amount_nok]
+        for item in out.items
+    ]
     return Response(
-        buffer.getvalue(),
+        to_csv(rows),  # UTF-8 with a byte-order mark: Excel reads æ, ø and å
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="results-{out.call_code}.csv"'},
     )

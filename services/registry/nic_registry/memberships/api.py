@@ -24,6 +24,7 @@ from nic_registry.problems import invalid
 from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.export import with_bom
 from nic_shared.http import etag, require_if_match
 from nic_shared.idempotency import RESPONSES as IDEMPOTENT_RESPONSES
 from nic_shared.idempotency import Idempotent
@@ -109,7 +110,7 @@ async def export_members(
     await exists(session, cluster_id)
     text = await csv_io.export_csv(session, cluster_id, as_of)
     return Response(
-        text,
+        with_bom(text),  # Excel reads æ, ø and å; the import reads the mark away
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="members-{cluster_id}.csv"'},
     )

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from nic_registry.access import Officer
 from nic_registry.problems import invalid, oslo_today
@@ -18,6 +18,7 @@ from nic_registry.programme.service import ProgrammeReport, programme_report
 from nic_shared import problems
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
+from nic_shared.export import export_language
 
 router = APIRouter(prefix="/v1/programme-reports", tags=["reports"])
 
@@ -81,18 +82,20 @@ async def get_programme_report(
     from_date: FromDate = None,
     to_date: ToDate = None,
     format: Format = Format.JSON,
+    accept_language: Annotated[str | None, Header()] = None,
 ) -> Any:
     report = await _report(session, year, from_date, to_date, oslo_today(clock()))
     name = f"programrapport-{report.first}-{report.last}"
+    lang = export_language(accept_language)
     if format is Format.CSV:
         return Response(
-            exports.to_csv(report),
+            exports.to_csv(report, lang),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if format is Format.XLSX:
         return Response(
-            exports.to_xlsx(report),
+            exports.to_xlsx(report, lang),
             media_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )

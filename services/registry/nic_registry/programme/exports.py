@@ -1,23 +1,24 @@
-"""The programme report as rows with Norwegian headers, written as CSV, XLSX and charts.
-
-Spreadsheet cells holding text are typed as text (never formulas); amounts are integer NOK
-with a NOK number format; the header row is bold and frozen.
+"""The programme report as rows with Norwegian headers (English by Accept-Language),
+written as CSV (UTF-8 with a byte-order mark), XLSX (`nic_shared.export.to_xlsx`: bold
+frozen header, NOK amounts with a NOK number format, text typed as text) and charts.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from nic_registry.programme.service import ProgrammeReport
+from nic_shared.export import Column, Fact, header, safe_cell
+from nic_shared.export import to_csv as csv_bytes
+from nic_shared.export import to_xlsx as xlsx_bytes
 
-HEADER = ("Indikator", "Kategori", "Antall", "Beløp (NOK)")
-NOK_FORMAT = '#,##0 "kr"'
+COLUMNS = (
+    Column("indicator", "Indikator", "Indicator"),
+    Column("category", "Kategori", "Category"),
+    Column("count", "Antall", "Count", "int", width=10),
+    Column("amount_nok", "Beløp (NOK)", "Amount (NOK)", "nok", width=16),
+)
+HEADER = tuple(header(COLUMNS, "nb"))
 
 INDICATORS: dict[str, str] = {
     "clusters_by_level": "Klynger etter nivå",
@@ -27,6 +28,15 @@ INDICATORS: dict[str, str] = {
     "activities_by_area": "Aktiviteter etter utviklingsområde",
     "participants_by_area": "Deltakere etter utviklingsområde",
     "grants_by_call": "Innvilgede prosjekter per utlysning",
+}
+INDICATORS_EN: dict[str, str] = {
+    "clusters_by_level": "Clusters by level",
+    "clusters_by_region": "Clusters by region",
+    "members_by_actor_type": "Members by actor type",
+    "new_members_by_actor_type": "New members by actor type",
+    "activities_by_area": "Activities by development area",
+    "participants_by_area": "Participants by development area",
+    "grants_by_call": "Granted projects per call",
 }
 
 
@@ -43,45 +53,36 @@ def _call(scheme: str, call_id: object) -> str:
     return f"{scheme} {str(call_id)[:8]}"
 
 
-def rows(report: ProgrammeReport) -> Iterator[tuple[str, str, int, int | None]]:
-    for indicator, title in INDICATORS.items():
+def rows(report: ProgrammeReport, lang: str = "nb") -> Iterator[tuple[str, str, int, int | None]]:
+    titles = INDICATORS_EN if lang == "en" else INDICATORS
+    unknown = "(unknown)" if lang == "en" else "(ukjent)"
+    for indicator in INDICATORS:
+        title = titles[indicator]
         if indicator == "grants_by_call":
             for g in report.grants_by_call:
                 yield title, f"{g.scheme} {g.call_id}", g.projects, g.amount_nok
             continue
         for category, count in sorted(counts_of(report, indicator).items()):
-            yield title, category or "(ukjent)", count, None
+            yield title, category or unknown, count, None
 
 
-def to_csv(report: ProgrammeReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for title, category, count, amount in rows(report):
-        writer.writerow([title, category, count, "" if amount is None else amount])
-    return out.getvalue()
+def to_csv(report: ProgrammeReport, lang: str = "nb") -> bytes:
+    """Text defused against formulas (in XLSX it is typed as text instead)."""
+    table = [
+        [safe_cell(title), safe_cell(category), count, "" if amount is None else amount]
+        for title, category, count, amount in rows(report, lang)
+    ]
+    return csv_bytes([header(COLUMNS, lang), *table])
 
 
-def to_xlsx(report: ProgrammeReport) -> bytes:
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(f"Programmet {report.first}–{report.last}"[:31])
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    ws.append([_text(ws, name, font=bold) for name in HEADER])
-    for title, category, count, amount in rows(report):
-        money = WriteOnlyCell(ws, value=amount)
-        if amount is not None:
-            money.number_format = NOK_FORMAT
-        ws.append([_text(ws, title), _text(ws, category), count, money])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text(ws: object, value: str, font: Font | None = None) -> WriteOnlyCell:
-    """A cell that is text whatever it starts with: '=' is never read as a formula."""
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell
+def to_xlsx(report: ProgrammeReport, lang: str = "nb") -> bytes:
+    name = "Programme" if lang == "en" else "Programmet"
+    period = f"{report.first}–{report.last}"
+    return xlsx_bytes(
+        COLUMNS,
+        list(rows(report, lang)),
+        lang=lang,
+        sheet=f"{name} {period}",
+        title=f"{name} {period}",
+        about=[Fact("Periode", "Period", period)],
+    )
