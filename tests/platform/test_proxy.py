@@ -30,6 +30,8 @@ import httpx
 import pytest
 
 from nic_intake.attachments.api import router as attachments_router
+from nic_intake.messages.api import router as messages_router
+from nic_intake.public.api import router as public_router
 from nic_intake.settings import IntakeSettings
 from nic_operations.api import router as operations_router
 from nic_operations.settings import OperationsSettings
@@ -356,9 +358,22 @@ def _mebibytes(value: str) -> int:
 def test_the_proxys_limits_match_the_services_settings_and_routes() -> None:
     json_limit = _mebibytes(_directive(CONF, "client_max_body_size"))
     assert json_limit == ServiceSettings.model_fields["max_json_body_bytes"].default
-    attachments = "~ ^/v1/applications/[^/]+/attachments$"
+    attachments = (
+        "~ ^/v1/(applications/[^/]+(/info-requests/[^/]+)?/attachments|calls/[^/]+/documents)$"
+    )
     _route(attachments_router, "/v1/applications/{application_id}/attachments", "POST")
-    assert re.fullmatch(attachments[2:].strip("^$"), f"/v1/applications/{uuid.uuid4()}/attachments")
+    _route(
+        messages_router,
+        "/v1/applications/{application_id}/info-requests/{request_id}/attachments",
+        "POST",
+    )
+    _route(public_router, "/v1/calls/{call_id}/documents", "POST")
+    for path in (
+        f"/v1/applications/{uuid.uuid4()}/attachments",
+        f"/v1/applications/{uuid.uuid4()}/info-requests/{uuid.uuid4()}/attachments",
+        f"/v1/calls/{uuid.uuid4()}/documents",
+    ):
+        assert re.fullmatch(attachments[2:].strip("^$"), path), path
     size = _mebibytes(_directive(_location(attachments), "client_max_body_size"))
     assert size == IntakeSettings.model_fields["attachment_max_bytes"].default
     imports = "~ ^/v1/clusters/[^/]+/members/import$"
