@@ -114,6 +114,10 @@ async def test_a_named_partner_joins_by_its_code_and_reads_the_application(intak
     assert put.status_code == 404  # a viewer reads only
     assert (await submit(intake.client, app_id, org=PARTNER_B)).status_code == 404
     assert (await intake.client.get(url, headers=applicant(PARTNER_C))).status_code == 404
+    listed = await intake.client.get("/v1/applications", headers=applicant(PARTNER_B))
+    assert [a["id"] for a in listed.json()["items"]] == [app_id]  # its list shows it too
+    others = await intake.client.get("/v1/applications", headers=applicant(PARTNER_C))
+    assert others.json()["items"] == []
 
 
 async def test_an_editor_partner_edits_but_only_the_owner_submits(intake):

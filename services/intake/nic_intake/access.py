@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake import problem_types  # noqa: F401  (registers the problem titles)
-from nic_intake.consortium.models import EDITOR, OWNER, role_on
+from nic_intake.consortium.models import EDITOR, OWNER, Member, role_on
 from nic_intake.models import Application
 from nic_shared.auth import Principal, Role
 from nic_shared.problems import Forbidden, NotFound
@@ -104,7 +104,13 @@ def visible(query: Select[Application], principal: Principal) -> Select[Applicat
     if is_officer(principal):
         return query
     if principal.has_role(Role.APPLICANT) and principal.org_number:
-        return query.where(Application.applicant_org_number == principal.org_number)
+        joined = select(Member.application_id).where(Member.org_number == principal.org_number)
+        return query.where(
+            or_(
+                Application.applicant_org_number == principal.org_number,
+                Application.id.in_(joined),  # a partner that accepted an invitation
+            )
+        )
     if principal.has_role(Role.CLUSTER_MANAGER) and principal.cluster_id is not None:
         return query.where(
             Application.cluster_id == principal.cluster_id, Application.submitted_version > 0
