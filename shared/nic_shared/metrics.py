@@ -70,6 +70,12 @@ class Metrics:
             ["type"],
             registry=r,
         )
+        self.retention_pruned = Counter(
+            "nic_retention_pruned_rows",
+            "Rows the retention pass deleted, by table",
+            ["table"],
+            registry=r,
+        )
         # Several workers measure the same backlog and lag: the latest reading of a live
         # worker is the value (a worker that stopped drops out with its readings).
         self.outbox_backlog = Gauge(

@@ -5,6 +5,8 @@ that rolled back, no committed change without its event. The relay, a task owned
 app's lifespan, publishes unsent rows in order (key = subject, acks=all), then marks them
 sent. It wakes right after a commit that recorded events, polls as a fallback, and backs
 off while the broker is down. A crash between publish and mark re-sends; consumers dedupe.
+Sent rows are kept `outbox_retention_hours` (for republishing), then pruned by
+`nic_shared.retention`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_shared import tracing
@@ -36,6 +38,7 @@ from nic_shared.kafka import (
 )
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
+from nic_shared.retry import backoff_delays
 from nic_shared.settings import ServiceSettings
 from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
@@ -104,7 +107,6 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self.connected = False
-        self._last_cleanup = datetime.min.replace(tzinfo=UTC)
         self._backlog_at = 0.0
         # Broker-reset detection: the highest offset the broker gave each partition, and
         # when this relay first sent to the broker as it is now (see `_check_reset`).
@@ -122,15 +124,14 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish forever; survive the broker being down or restarted."""
-        backoff = 0.1
+        delays = backoff_delays(0.1, self.settings.relay_backoff_max_s)
         while True:
             stop_if_cancelled()
             try:
                 if self._producer is None:
                     await self._connect()
                 published = await self.publish_pending()
-                backoff = 0.1
-                await self._cleanup()
+                delays.reset()
                 await self._probe_for_reset()
                 if published < self.settings.relay_batch_size:
                     await wake_or_timeout(self._wake, self.settings.relay_poll_interval_s)
@@ -140,8 +141,7 @@ class OutboxRelay:
             except Exception as exc:  # the broker or database is away: back off, retry
                 log.warning("outbox relay failed; backing off", extra={"error": repr(exc)})
                 await self._disconnect()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.settings.relay_backoff_max_s)
+                await asyncio.sleep(next(delays))
 
     async def stop(self) -> None:
         await self._disconnect()
@@ -357,19 +357,6 @@ class OutboxRelay:
             oldest = oldest.replace(tzinfo=UTC)
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         self.metrics.outbox_oldest_age.set(age)
-
-    async def _cleanup(self) -> None:
-        """Drop sent rows past the retention period (kept so events can be republished)."""
-        now = datetime.now(UTC)
-        if now - self._last_cleanup < timedelta(minutes=1):
-            return
-        self._last_cleanup = now
-        cutoff = now - timedelta(hours=self.settings.outbox_retention_hours)
-        outbox = self.tables.outbox
-        async with self.db.transaction() as session:
-            await session.execute(
-                delete(outbox).where(outbox.c.sent_at.is_not(None), outbox.c.sent_at < cutoff)
-            )
 
 
 async def republish_since(db: Database, tables: MessagingTables, since: datetime) -> int:

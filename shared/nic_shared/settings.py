@@ -55,7 +55,31 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1)
     relay_poll_interval_s: float = Field(default=1.0, gt=0)
     relay_backoff_max_s: float = Field(default=5.0, gt=0)
-    outbox_retention_hours: int = Field(default=72, ge=0)
+    outbox_retention_hours: int = Field(
+        default=72,
+        ge=0,
+        description="Sent outbox rows are kept this long (for `republish --since`), then "
+        "pruned; unsent rows are never pruned.",
+    )
+    idempotency_retention_hours: int = Field(
+        default=168,
+        ge=1,
+        description="An Idempotency-Key and its stored answer are kept this long: a retry "
+        "within it replays the first answer; after it the key is pruned and acts as new.",
+    )
+    inbox_retention_hours: int = Field(
+        default=720,
+        ge=1,
+        description="Handled event ids (the consumer's dedupe) are kept this long; it must "
+        "exceed how long the broker may redeliver an event (its log retention) and the "
+        "outbox retention, or a redelivery would apply twice.",
+    )
+    retention_interval_s: float = Field(
+        default=600.0, gt=0, description="How often the retention pass runs."
+    )
+    retention_batch_size: int = Field(
+        default=1000, ge=1, description="Rows deleted per transaction by the retention pass."
+    )
 
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_initial_s: float = Field(default=0.1, gt=0)
@@ -129,6 +153,11 @@ class ServiceSettings(BaseSettings):
             )
         if "none" in {a.lower() for a in self.jwt_algorithms}:
             raise ValueError("the 'none' JWT algorithm is never allowed")
+        if self.inbox_retention_hours < self.outbox_retention_hours:
+            raise ValueError(
+                "inbox_retention_hours must be at least outbox_retention_hours: a republished "
+                "event would otherwise find its id pruned and apply twice"
+            )
         return self
 
     def mail_dir(self) -> str:
