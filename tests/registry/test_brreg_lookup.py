@@ -5,16 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from nic_registry.organisations.brreg_client import BrregClient, BrregUnavailable
+from nic_registry.organisations.brreg_client import (
+    _MAX_RETRY_AFTER_S,
+    BrregClient,
+    BrregUnavailable,
+    _retry_after,
+)
 from tests.registry.builders import applicant, officer, outbox_events
 from tests.support.services import serve
 
@@ -180,3 +188,14 @@ async def test_lookups_are_off_by_default(registry):
     )
     assert response.status_code == 503
     assert response.json()["type"] == "urn:nic:problem:brreg-disabled"
+
+
+def test_brregs_retry_after_is_read_as_seconds_or_as_a_date():
+    def wait(value: str) -> float:
+        return _retry_after(httpx.Response(429, headers={"Retry-After": value}))
+
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 0 < wait(soon) <= _MAX_RETRY_AFTER_S  # a date is not read as 0
+    assert wait("-5") == 0  # never a negative sleep
+    assert wait("soon") == 0
+    assert wait("1") == min(1.0, _MAX_RETRY_AFTER_S)

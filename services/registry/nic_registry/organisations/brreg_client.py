@@ -18,6 +18,7 @@ import httpx
 from nic_registry.domain.brreg import BrregEntity, entity_from_enhet, entity_removed
 from nic_registry.domain.errors import BrregFormatError
 from nic_shared import orgnr
+from nic_shared.retry import backoff_delay, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ class BrregClient:
         last_error = "no attempt"
         for attempt in range(self.retries + 1):
             if attempt:
-                await asyncio.sleep(self.backoff_s * 2 ** (attempt - 1))
+                await asyncio.sleep(
+                    backoff_delay(attempt, first=self.backoff_s, maximum=_MAX_RETRY_AFTER_S)
+                )
             try:
                 response = await self._http.get(path)
             except httpx.TimeoutException as exc:
@@ -103,7 +106,6 @@ def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
 
 
 def _retry_after(response: httpx.Response) -> float:
-    try:
-        return min(float(response.headers.get("Retry-After", "0")), _MAX_RETRY_AFTER_S)
-    except ValueError:
-        return 0.0
+    """Brreg's Retry-After, seconds or an HTTP date, capped; 0 when absent or unreadable."""
+    wait = retry_after_seconds(response.headers.get("Retry-After"), maximum=_MAX_RETRY_AFTER_S)
+    return wait or 0.0
