@@ -46,7 +46,15 @@ def export_language(accept_language: str | None) -> Lang:
 def safe_cell(value: object) -> str:
     """The value as cell text that a spreadsheet shows and never evaluates."""
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    # Text already starting with apostrophes before a formula character gets one more, so
+    # `unsafe_cell` gives back exactly what was written.
+    return f"'{text}" if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unsafe_cell(text: str) -> str:
+    """`safe_cell` undone, for importing what we exported: the apostrophe goes again."""
+    defused = text.startswith("'") and text.lstrip("'").startswith(FORMULA_START)
+    return text[1:] if defused else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,19 @@ def test_export_writes_the_import_format():
     assert text.splitlines()[2] == ',SE,5560360793,"Volvo, AB",capital,2021-01-01,2021-06-30'
 
 
+def test_a_formula_in_a_name_is_defused_in_the_export_and_read_back_as_written():
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    rows = [
+        MemberRow("923609016", hostile, ActorType.ESTABLISHED_COMPANY, Period(date(2020, 1, 1))),
+        MemberRow("SE:5560360793", "'=quoted", ActorType.CAPITAL, Period(date(2021, 1, 1))),
+    ]
+    text = export_member_csv(rows)
+    cells = [line.split(",", 3)[3] for line in text.splitlines()[1:]]
+    assert cells[0].startswith("\"'=HYPERLINK")  # shown as text, never run
+    assert cells[1].startswith("''=quoted")
+    assert [r.name for r in parse_member_csv(text).rows] == [hostile, "'=quoted"]
+
+
 names = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
     min_size=1,

@@ -19,6 +19,7 @@ from nic_registry.domain import keys
 from nic_registry.domain.memberships import Membership
 from nic_registry.domain.periods import Period
 from nic_shared.contracts.registry_facts import ActorType
+from nic_shared.export import safe_cell, unsafe_cell
 
 COLUMNS = (
     "org_number",
@@ -119,7 +120,13 @@ def export_member_csv(rows: Iterable[MemberRow]) -> str:
             ids = [row.organisation_key, "", ""]
         valid_to = row.period.valid_to.isoformat() if row.period.valid_to else ""
         writer.writerow(
-            [*ids, row.name, row.actor_type.value, row.period.valid_from.isoformat(), valid_to]
+            [
+                *ids,
+                safe_cell(row.name),  # a name like =HYPERLINK(...) stays text in a spreadsheet
+                row.actor_type.value,
+                row.period.valid_from.isoformat(),
+                valid_to,
+            ]
         )
     return out.getvalue()
 
@@ -143,7 +150,7 @@ def _parse_row(line: int, raw: dict[str, str]) -> tuple[MemberRow | None, list[R
         errors.append(RowError(line, column, rule))
 
     key = _organisation_key(values, fail)
-    name = values["name"]
+    name = unsafe_cell(values["name"])  # our own export defused it
     if not name:
         fail("name", "name is required")
     actor_type = _actor_type(values["actor_type"], fail)
