@@ -19,7 +19,7 @@ from nic_intake.settings import IntakeSettings
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import Database, SessionDep
-from nic_shared.problems import NotFound, PayloadTooLarge
+from nic_shared.problems import NotFound
 
 router = APIRouter(prefix="/v1/applications/{application_id}/attachments", tags=["attachments"])
 Applicant = Annotated[Principal, Depends(require(Role.APPLICANT))]
@@ -60,12 +60,7 @@ async def upload_attachment(
     ] = None,
 ) -> AttachmentOut:
     settings: IntakeSettings = request.app.state.settings
-    media = service.media_type(content_type, settings.attachment_content_types)
-    if content_length is not None and content_length > settings.attachment_max_bytes:
-        raise PayloadTooLarge(
-            f"an attachment may be at most {settings.attachment_max_bytes} bytes",
-            max_bytes=settings.attachment_max_bytes,
-        )
+    media = service.check_upload(settings, content_type, content_length)
     db: Database = request.app.state.db
     row = await service.upload(
         db,

@@ -20,6 +20,7 @@ from nic_intake.attachments.schemas import AttachmentOut
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
 from nic_intake.messages.models import open_request
 from nic_intake.models import Application, ApplicationVersion, Attachment, Call
+from nic_intake.settings import IntakeSettings
 from nic_shared.auth import Principal
 from nic_shared.db import Database
 from nic_shared.events.intake import AttachmentRef
@@ -45,16 +46,52 @@ def clean_filename(name: str) -> str:
     return cleaned or "attachment"
 
 
-def media_type(header: str | None, allowed: list[str]) -> str:
+def media_type(
+    header: str | None, allowed: list[str], *, slug: str = "attachment-type-refused"
+) -> str:
+    """The body's content type, if on the allow-list (415 naming the header otherwise)."""
     value = (header or "").split(";", 1)[0].strip().lower()
     if value not in allowed:
         raise UnsupportedMediaType(
             f"content type {value or '(none)'} is not allowed; allowed: {', '.join(allowed)}",
             detail_nb=f"innholdstypen {value or '(ingen)'} er ikke tillatt",
-            slug="attachment-type-refused",
+            slug=slug,
+            errors=[
+                {
+                    "parameter": "Content-Type",
+                    "in": "header",
+                    "rule": "allowed-content-type",
+                    "detail": f"one of {', '.join(allowed)}",
+                }
+            ],
             allowed=allowed,
         )
     return value
+
+
+def too_large(max_bytes: int, what: str = "an attachment") -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"{what} may be at most {max_bytes} bytes",
+        detail_nb=f"filen kan være høyst {max_bytes} byte",
+        errors=[{"field": "body", "rule": "max-size", "detail": f"at most {max_bytes} bytes"}],
+        max_bytes=max_bytes,
+    )
+
+
+def check_upload(
+    settings: IntakeSettings,
+    content_type: str | None,
+    content_length: int | None,
+    *,
+    slug: str = "attachment-type-refused",
+    what: str = "an attachment",
+) -> str:
+    """Before a raw upload streams: its type allowed and its declared size within the limit
+    (the stream is counted again as it is stored). Every upload route asks this."""
+    media = media_type(content_type, settings.attachment_content_types, slug=slug)
+    if content_length is not None and content_length > settings.attachment_max_bytes:
+        raise too_large(settings.attachment_max_bytes, what)
+    return media
 
 
 async def check_editable(session: AsyncSession, app: Application, now: datetime) -> None:
@@ -153,11 +190,7 @@ async def upload(
     try:
         blob: StoredBlob = await storage.save(key, chunks, max_bytes=max_bytes)
     except TooLarge as exc:
-        raise PayloadTooLarge(
-            f"an attachment may be at most {max_bytes} bytes",
-            detail_nb=f"et vedlegg kan være høyst {max_bytes} byte",
-            max_bytes=max_bytes,
-        ) from exc
+        raise too_large(max_bytes) from exc
     scan = await scanner.scan(storage.read(key))  # outside any transaction
     if scan.status is ScanStatus.INFECTED:
         await storage.delete(key)

@@ -16,7 +16,6 @@ from nic_intake.settings import IntakeSettings
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
-from nic_shared.problems import PayloadTooLarge
 
 router = APIRouter(
     prefix="/v1/applications/{application_id}/info-requests", tags=["information requests"]
@@ -123,12 +122,7 @@ async def upload_answer_file(
     content_length: Annotated[int | None, Header()] = None,
 ) -> AttachmentOut:
     settings: IntakeSettings = request.app.state.settings
-    media = attachments.media_type(content_type, settings.attachment_content_types)
-    if content_length is not None and content_length > settings.attachment_max_bytes:
-        raise PayloadTooLarge(
-            f"an attachment may be at most {settings.attachment_max_bytes} bytes",
-            max_bytes=settings.attachment_max_bytes,
-        )
+    media = attachments.check_upload(settings, content_type, content_length)
     row = await attachments.upload(
         request.app.state.db,
         request.app.state.storage,

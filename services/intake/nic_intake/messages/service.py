@@ -5,6 +5,7 @@ the deadline this is the only way anything reaches the case, and each answer is 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -38,8 +39,15 @@ def _invalid(pointer: str, rule: str, detail: str, detail_nb: str) -> Unprocessa
     )
 
 
-async def _contact(session: AsyncSession, app: Application) -> tuple[str, str, str] | None:
-    """(name, e-mail, title) from the latest submitted version, if it names a contact."""
+async def _mail_contact(
+    session: AsyncSession,
+    app: Application,
+    dedupe_key: str,
+    now: datetime,
+    text: Callable[[str, str, str], tuple[str, str]],
+) -> None:
+    """Mail the contact person of the latest submitted version (if it names one), once per
+    `dedupe_key`; `text(name, title, call code)` gives the subject and body."""
     content = await session.scalar(
         select(ApplicationVersion.content)
         .where(ApplicationVersion.application_id == app.id)
@@ -48,8 +56,19 @@ async def _contact(session: AsyncSession, app: Application) -> tuple[str, str, s
     )
     person = (content or {}).get("contact_person")
     if not person:
-        return None
-    return person["name"], person["email"], (content or {}).get("title", "")
+        return
+    call = await session.get(Call, app.call_id)
+    assert call is not None
+    subject, body = text(person["name"], (content or {}).get("title", ""), call.code)
+    await mail.enqueue(
+        session,
+        MailMessage,
+        recipient=person["email"],
+        subject=subject,
+        body=body,
+        now=now,
+        dedupe_key=dedupe_key,
+    )
 
 
 def _timeline(app: Application, kind: str, details: dict[str, str], now: datetime) -> StatusEntry:
@@ -98,28 +117,20 @@ async def request_info(
     )
     session.add(row)
     session.add(_timeline(app, "information_requested", {"request_id": str(row.id)}, now))
-    contact = await _contact(session, app)
-    if contact is not None:
-        name, address, title = contact
-        call = await session.get(Call, app.call_id)
-        assert call is not None
-        subject, text = info_request_mail(
+    await _mail_contact(
+        session,
+        app,
+        f"info-request:{row.id}",
+        now,
+        lambda name, title, code: info_request_mail(
             name=name,
             title=title,
-            call_code=call.code,
+            call_code=code,
             application_id=str(app.id),
             question=body.question,
             due=due,
-        )
-        await mail.enqueue(
-            session,
-            MailMessage,
-            recipient=address,
-            subject=subject,
-            body=text,
-            now=now,
-            dedupe_key=f"info-request:{row.id}",
-        )
+        ),
+    )
     await session.flush()
     return _out(row, [], now)
 
@@ -163,23 +174,15 @@ async def answer(
     )
     session.add(reply)
     session.add(_timeline(app, "information_provided", {"request_id": str(request.id)}, now))
-    contact = await _contact(session, app)
-    if contact is not None:
-        name, address, title = contact
-        call = await session.get(Call, app.call_id)
-        assert call is not None
-        subject, text = info_answer_mail(
-            name=name, title=title, call_code=call.code, application_id=str(app.id), answered_at=now
-        )
-        await mail.enqueue(
-            session,
-            MailMessage,
-            recipient=address,
-            subject=subject,
-            body=text,
-            now=now,
-            dedupe_key=f"info-answer:{reply.id}",
-        )
+    await _mail_contact(
+        session,
+        app,
+        f"info-answer:{reply.id}",
+        now,
+        lambda name, title, code: info_answer_mail(
+            name=name, title=title, call_code=code, application_id=str(app.id), answered_at=now
+        ),
+    )
     await session.flush()
     return _answer_out(app.id, reply)
 

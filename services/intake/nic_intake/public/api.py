@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 
+from nic_intake.attachments.service import check_upload
 from nic_intake.attachments.storage import AttachmentStorage
 from nic_intake.calls import service as call_service
 from nic_intake.public import documents, html, service
@@ -77,9 +78,13 @@ async def upload_document(
     content_length: Annotated[int | None, Header()] = None,
 ) -> DocumentVersionOut:
     settings: IntakeSettings = request.app.state.settings
-    media = documents.media_type(content_type, settings.attachment_content_types)
-    if content_length is not None and content_length > settings.attachment_max_bytes:
-        raise documents.too_large(settings.attachment_max_bytes)
+    media = check_upload(
+        settings,
+        content_type,
+        content_length,
+        slug="call-document-type-refused",
+        what="a call document",
+    )
     row = await documents.upload(
         request.app.state.db,
         request.app.state.storage,

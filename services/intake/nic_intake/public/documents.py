@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from nic_intake.attachments.service import clean_filename
+from nic_intake.attachments.service import clean_filename, too_large
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
 from nic_intake.models import Call
 from nic_intake.public.models import CallDocument
@@ -25,9 +25,7 @@ from nic_shared.events.specs import LocalText
 from nic_shared.problems import (
     Conflict,
     NotFound,
-    PayloadTooLarge,
     UnprocessableContent,
-    UnsupportedMediaType,
 )
 
 
@@ -55,36 +53,6 @@ LABELS: dict[DocumentKind, LocalText] = {
     DocumentKind.GUIDE: LocalText(nb="Veiledning", en="Guide"),
 }
 ORDER = list(DocumentKind)
-
-
-def media_type(header: str | None, allowed: list[str]) -> str:
-    """The body's content type, if on the allow-list (the attachments' list)."""
-    value = (header or "").split(";", 1)[0].strip().lower()
-    if value not in allowed:
-        raise UnsupportedMediaType(
-            f"content type {value or '(none)'} is not allowed; allowed: {', '.join(allowed)}",
-            detail_nb=f"innholdstypen {value or '(ingen)'} er ikke tillatt",
-            slug="call-document-type-refused",
-            errors=[
-                {
-                    "parameter": "Content-Type",
-                    "in": "header",
-                    "rule": "allowed-content-type",
-                    "detail": f"one of {', '.join(allowed)}",
-                }
-            ],
-            allowed=allowed,
-        )
-    return value
-
-
-def too_large(max_bytes: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"a call document may be at most {max_bytes} bytes",
-        detail_nb=f"et dokument kan være høyst {max_bytes} byte",
-        errors=[{"field": "body", "rule": "max-size", "detail": f"at most {max_bytes} bytes"}],
-        max_bytes=max_bytes,
-    )
 
 
 def _empty() -> UnprocessableContent:
@@ -124,7 +92,7 @@ async def upload(
     try:
         blob: StoredBlob = await storage.save(key, chunks, max_bytes=max_bytes)
     except TooLarge as exc:
-        raise too_large(max_bytes) from exc
+        raise too_large(max_bytes, "a call document") from exc
     try:
         if blob.size_bytes == 0:
             raise _empty()
