@@ -12,7 +12,10 @@ call finishes it once, and the result is cached like FastAPI's own:
   not every 201 has a Location, not every GET an ETag);
 - naive Oslo wall-clock times (properties named `*_local` that pydantic types `date-time`)
   become strings with a pattern: `2023-09-01T16:00:00` is not an RFC 3339 date-time;
-- `servers` (`/`: the address the document was fetched from) and `info.license`.
+- `servers` (`/`: the address the document was fetched from) and `info.license`;
+- the probes, metrics and the event contract (`PUBLIC_PATHS`) say `security: []`: a
+  client generator or a gateway reads that they take no token (a missing `security` only
+  means "whatever the document's default is").
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ LOCAL_TIME: dict[str, Any] = {
     "description": LOCAL_TIME_DESCRIPTION,
     "examples": ["2023-09-01T16:00:00"],
 }
+
+PUBLIC_PATHS = ("/healthz", "/readyz", "/readyz/broker", "/metrics", "/asyncapi.json")
+"""Served by every service without a token (load balancers, Prometheus, client generators)."""
 
 SERVERS: list[dict[str, str]] = [
     {"url": "/", "description": "This service, where this document was fetched from."}
@@ -124,6 +130,8 @@ def finish(
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if path in PUBLIC_PATHS:
+                operation["security"] = []
             success = set_headers.get((method.upper(), path), set())
             for status, response in operation["responses"].items():
                 _finish_response(str(status), response, success)
