@@ -17,7 +17,6 @@ keeps polling (no max-poll-interval eviction).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,7 +27,6 @@ from typing import Any, Generic, TypeVar
 from aiokafka import (
     AIOKafkaConsumer,
     AIOKafkaProducer,
-    ConsumerRebalanceListener,
     ConsumerRecord,
     TopicPartition,
 )
@@ -37,16 +35,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_shared import tracing
+from nic_shared.consumer_guard import ResetGuard, digest
 from nic_shared.db import Database
+from nic_shared.dead_lettering import dead_letter
 from nic_shared.events import CloudEvent, EventPayload, parse
-from nic_shared.kafka import (
-    Headers,
-    dlq_topic,
-    ensure_topics,
-    new_producer,
-    refresh_metadata,
-    stop_client,
-)
+from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, stop_client
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.retry import backoff_delay, backoff_delays
@@ -120,7 +113,7 @@ class EventConsumer:
         # The last record handled per partition (offset, digest of its bytes): after a
         # reassignment the guard checks the log still holds that record there.
         self._last: dict[TopicPartition, tuple[int, bytes]] = {}
-        self._guard: _ResetGuard | None = None
+        self._guard: ResetGuard | None = None
         self._partition_counts: dict[str, int] | None = None
         self._counts_at = 0.0
 
@@ -179,7 +172,7 @@ class EventConsumer:
             ),
         )
         await self._consumer.start()
-        self._guard = _ResetGuard(self._consumer, self._last)
+        self._guard = ResetGuard(self._consumer, self._last)
         self._consumer.subscribe(self.topics, listener=self._guard)
         self._paused.clear()
         self._pending.clear()
@@ -225,7 +218,7 @@ class EventConsumer:
                 self._paused[tp] = self._pending[(tp, record.offset)].resume_at
                 return
             await self._commit(consumer, tp, record.offset + 1)
-            self._last[tp] = (record.offset, _digest(record.value))
+            self._last[tp] = (record.offset, digest(record.value))
 
     async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
         """Commit, but not forever: aiokafka retries a retriable error (such as the unknown
@@ -359,43 +352,17 @@ class EventConsumer:
         attempts: int,
     ) -> None:
         assert self._dlq is not None
-        error = f"{type(exc).__name__}: {exc}"[:4000]
-        event_id = event.id if event else f"{record.topic}:{record.partition}:{record.offset}"
-        headers: Headers = list(record.headers or [])
-        headers += [
-            ("nic_error", error.encode()),
-            ("nic_error_type", type(exc).__name__.encode()),
-            ("nic_origin_topic", record.topic.encode()),
-            ("nic_origin_partition", str(record.partition).encode()),
-            ("nic_origin_offset", str(record.offset).encode()),
-            ("nic_attempts", str(attempts).encode()),
-            ("nic_consumer_group", self.settings.consumer_group.encode()),
-        ]
-        await refresh_metadata(self._dlq)
-        await self._dlq.send_and_wait(
-            dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+        await dead_letter(
+            self._dlq,
+            self.db,
+            self.tables,
+            self.metrics,
+            group=self.settings.consumer_group,
+            record=record,
+            event=event,
+            exc=exc,
+            attempts=attempts,
         )
-        raw = record.value.decode(errors="replace") if record.value else ""
-        async with self.db.transaction() as session:
-            await session.execute(
-                insert(self.tables.dead_letters).values(
-                    event_id=event_id,
-                    event_type=event.type if event else None,
-                    consumer_group=self.settings.consumer_group,
-                    origin_topic=record.topic,
-                    origin_partition=record.partition,
-                    origin_offset=record.offset,
-                    key=record.key.decode(errors="replace") if record.key else None,
-                    payload=raw,
-                    traceparent=event.traceparent if event else None,
-                    error_type=type(exc).__name__,
-                    error=error,
-                    attempts=attempts,
-                    dead_lettered_at=datetime.now(UTC),
-                )
-            )
-        self.metrics.dead_letters.labels(type=event.type if event else "unparseable").inc()
-        log.error("event dead-lettered", extra={"event_id": event_id, "error": error})
 
     async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
         """Consumer lag per partition, at most once a second (it is a gauge, not a log)."""
@@ -429,62 +396,3 @@ class EventConsumer:
             raise TopicsChanged(
                 f"partitions per topic went from {self._partition_counts} to {counts}"
             )
-
-
-def _digest(value: bytes | None) -> bytes:
-    return hashlib.blake2b(value or b"", digest_size=16).digest()
-
-
-class _ResetGuard(ConsumerRebalanceListener):  # type: ignore[misc]
-    """After a (re)assignment, make sure each partition is still the log we were reading.
-
-    The embedded broker keeps its data in memory. When it restarts empty, offsets committed
-    before can land in the fresh one (aiokafka retries the commit until the topic exists
-    again), and then mean other records — or lie beyond the new log's end, where the broker
-    returns nothing, forever (Apache Kafka would answer OffsetOutOfRange). So: a committed
-    offset beyond the end, or a record we handled that is no longer where we read it, sends
-    the partition back to the beginning. Re-reading is safe: the inbox dedupes.
-    """
-
-    def __init__(
-        self, consumer: AIOKafkaConsumer, last: dict[TopicPartition, tuple[int, bytes]]
-    ) -> None:
-        self.consumer = consumer
-        self.last = last
-        self.pending: dict[TopicPartition, tuple[int, bytes]] = {}
-
-    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        return None
-
-    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        if not assigned:
-            return
-        ends = await self.consumer.end_offsets(list(assigned))
-        for tp in assigned:
-            committed = await self.consumer.committed(tp)
-            known = self.last.get(tp)
-            if committed is not None and committed > ends[tp]:
-                self._restart(tp, f"committed offset {committed} beyond the end {ends[tp]}")
-                await self.consumer.seek_to_beginning(tp)
-            elif known is not None and known[0] >= ends[tp]:
-                self._restart(tp, f"the log ends at {ends[tp]}, before offset {known[0]}")
-                await self.consumer.seek_to_beginning(tp)
-            elif known is not None:
-                self.consumer.seek(tp, known[0])  # read the last handled record again
-                self.pending[tp] = known
-
-    async def verified(self, tp: TopicPartition, record: ConsumerRecord[Any, Any]) -> bool:
-        """False when the partition was sent back to the beginning instead of going on."""
-        known = self.pending.pop(tp, None)
-        if known is None or (record.offset, _digest(record.value)) == known:
-            return True
-        self._restart(tp, f"offset {known[0]} holds another record now")
-        self.last.pop(tp, None)
-        await self.consumer.seek_to_beginning(tp)
-        return False
-
-    def _restart(self, tp: TopicPartition, why: str) -> None:
-        log.warning(
-            "partition no longer holds what we read (broker reset?); reading from the start",
-            extra={"topic": tp.topic, "partition": tp.partition, "why": why},
-        )
