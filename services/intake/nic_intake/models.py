@@ -56,6 +56,12 @@ class Call(Base):
     scoring_scheme: Mapped[dict[str, Any]] = mapped_column(JSON)
     proposals_min: Mapped[int | None] = mapped_column(Integer)
     proposals_max: Mapped[int | None] = mapped_column(Integer)
+    # Innovasjonsrammen: clusters forward their 2-4 until this instant (a cluster stage only)
+    cluster_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # A second-stage call (the formal application) names the first-stage call it follows.
+    follows_call_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("calls.id"), default=None, index=True
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -100,6 +106,10 @@ class Application(Base):
     funding_recommended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
     panel_feedback: Mapped[str | None] = mapped_column(Text)
+    # In a second-stage call: the recommended first-stage proposal this application follows.
+    proposal_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("applications.id"), default=None, unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -166,8 +176,12 @@ class ClusterPriority(Base):
     call_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("calls.id"), primary_key=True)
     cluster_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     proposals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    not_forwarded: Mapped[list[str]] = mapped_column(JSON, default=list)
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Who the programme writes to about this forwarding (never in the event: personal data)
+    contact_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    contact_email: Mapped[str | None] = mapped_column(String(320), default=None)
 
 
 class MailMessage(MailMessageMixin, Base):

@@ -15,6 +15,17 @@ from nic_shared.money import Nok, OrgNumber, Percent
 TOPIC = "nic.intake"
 
 
+class ClusterStage(BaseModel):
+    """Innovasjonsrammen's cluster stage: each cluster forwards `proposals_min` to
+    `proposals_max` of the proposals sent to it, between the call's deadline and `deadline`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    proposals_min: int = Field(ge=1)
+    proposals_max: int = Field(ge=1)
+    deadline: datetime
+
+
 class CallPublished(EventPayload):
     TYPE = "no.nic.call.published.v1"
     TOPIC = TOPIC
@@ -34,6 +45,16 @@ class CallPublished(EventPayload):
     required_parts: list[str]
     rule_set: RuleSetSpec
     scoring_scheme: ScoringSchemeSpec
+    cluster_stage: ClusterStage | None = Field(
+        default=None,
+        description="Set when clusters forward proposals first: only what a cluster "
+        "forwarded (ClusterPrioritySubmitted) reaches the panel.",
+    )
+    follows_call_id: UUID | None = Field(
+        default=None,
+        description="A second-stage call (the formal application): the first-stage call "
+        "whose recommended proposals may apply here.",
+    )
 
     def event_subject(self) -> str:
         return str(self.call_id)
@@ -190,7 +211,12 @@ class PrioritisedProposal(BaseModel):
 
 
 class ClusterPrioritySubmitted(EventPayload):
-    """Innovasjonsrammen stage 5: a cluster forwards 2–4 ranked proposals to the programme."""
+    """Innovasjonsrammen stage 5: a cluster forwards 2–4 ranked proposals to the programme.
+
+    `proposals` is the cluster's own order (rank 1 first); `not_forwarded` the other
+    proposals sent to the cluster in the call, closed by this forwarding. One per call and
+    cluster: intake refuses a second one.
+    """
 
     TYPE = "no.nic.cluster_priority.submitted.v1"
     TOPIC = TOPIC
@@ -198,6 +224,7 @@ class ClusterPrioritySubmitted(EventPayload):
     call_id: UUID
     cluster_id: UUID
     proposals: list[PrioritisedProposal]
+    not_forwarded: list[UUID] = Field(default_factory=list)
     submitted_at: datetime
 
     def event_subject(self) -> str:

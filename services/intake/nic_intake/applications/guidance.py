@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 async def with_completeness(
     session: AsyncSession, app: Application, out: ApplicationOut, *, allow_unscanned: bool
 ) -> ApplicationOut:
-    """`out` with its completeness report; none for a withdrawn application."""
-    if app.status == ApplicationStatus.WITHDRAWN.value:
+    """`out` with its completeness report; none for a withdrawn or closed application."""
+    if app.status in (ApplicationStatus.WITHDRAWN.value, ApplicationStatus.CLOSED.value):
         return out
     call = await session.get(Call, app.call_id)
     assert call is not None

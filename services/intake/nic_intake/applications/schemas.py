@@ -19,6 +19,7 @@ class ApplicationStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
+    CLOSED = "closed"  # a proposal its cluster did not forward (Innovasjonsrammen)
 
 
 class DraftContent(BaseModel):
@@ -64,6 +65,12 @@ class ApplicationCreate(BaseModel):
     content: DraftContent = Field(default_factory=DraftContent)
     language: Literal["nb", "en"] = Field(
         default="nb", description="The language the programme writes to the applicant in."
+    )
+    proposal_id: UUID | None = Field(
+        default=None,
+        description="In a second-stage call (the call's follows_call_id): the applicant's "
+        "recommended proposal in the first stage. The draft starts from its content when "
+        "no content is given.",
     )
 
 
@@ -114,6 +121,9 @@ class ApplicationOut(BaseModel):
     status: ApplicationStatus
     stage: str | None
     language: str = "nb"
+    proposal_id: UUID | None = Field(
+        default=None, description="The first-stage proposal a second-stage application follows."
+    )
     version: int = Field(description="The latest submitted version; 0 before submission.")
     etag: str
     content: dict[str, Any]

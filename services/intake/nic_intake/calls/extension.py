@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_intake import problem_types  # noqa: F401  (registers the problem titles)
 from nic_intake.calls import service as call_service
 from nic_intake.calls.schemas import CallOut
+from nic_intake.calls.stages import cluster_stage
 from nic_intake.domain.deadline import in_oslo
 from nic_intake.models import Call, CallDeadlineExtension
 from nic_shared import outbox, problems
@@ -63,6 +64,12 @@ async def extend(
         )
     if new_deadline <= call.deadline:
         raise _refused("an extension moves the deadline later", "en forlengelse flytter fristen")
+    stage = cluster_stage(call)
+    if stage is not None and new_deadline >= stage.deadline:
+        raise _refused(
+            f"the deadline stays before the cluster's deadline {in_oslo(stage.deadline).isoformat()}",
+            f"fristen må ligge før klyngenes frist {in_oslo(stage.deadline).isoformat()}",
+        )
     previous = call.deadline
     call.deadline = new_deadline
     session.add(

@@ -54,11 +54,23 @@ class CallCreate(BaseModel):
     overrides: CallOverrides | None = Field(
         default=None, description="Per-call changes to the scheme template's defaults."
     )
+    cluster_deadline_local: datetime | None = Field(
+        default=None,
+        description="A call with a cluster stage (Innovasjonsrammen): until when clusters "
+        "forward their proposals, Europe/Oslo wall-clock time, no offset; after "
+        "deadline_local. Left out: 14 days after deadline_local at the same Oslo time.",
+    )
+    follows_call_id: UUID | None = Field(
+        default=None,
+        description="A second-stage call (the formal application, Innovasjonsrammen steps "
+        "7-8): the call with a cluster stage whose recommended proposals may apply here. "
+        "Its deadline comes after that call's cluster deadline.",
+    )
 
-    @field_validator("opens_at_local", "deadline_local")
+    @field_validator("opens_at_local", "deadline_local", "cluster_deadline_local")
     @classmethod
-    def _wall_clock(cls, value: datetime) -> datetime:
-        if value.tzinfo is not None:
+    def _wall_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
             raise ValueError("give the Oslo wall-clock time without an offset")
         return value
 
@@ -67,6 +79,16 @@ class CallCreate(BaseModel):
         if self.opens_at_local >= self.deadline_local:
             raise ValueError("opens_at_local must be before deadline_local")
         return self
+
+
+class ClusterStageOut(BaseModel):
+    """A call's cluster stage: each cluster forwards proposals_min to proposals_max of the
+    proposals sent to it, after the call's deadline and before its own."""
+
+    proposals_min: int
+    proposals_max: int
+    deadline: datetime
+    deadline_oslo: str = Field(description="The cluster's deadline as Oslo wall-clock time.")
 
 
 class CallOut(BaseModel):
@@ -88,6 +110,8 @@ class CallOut(BaseModel):
     required_parts: list[str]
     rule_set: RuleSetSpec
     scoring_scheme: ScoringSchemeSpec
+    cluster_stage: ClusterStageOut | None = None
+    follows_call_id: UUID | None = None
     version: int
     created_at: datetime
     published_at: datetime | None

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.calls.schemas import CallCreate, CallOut, CallStatus
+from nic_intake.calls.stages import cluster_stage, cluster_stage_out, stages_of
 from nic_intake.domain.call_terms import CallConfigError, CallOverrides, publish_call
 from nic_intake.domain.deadline import LocalTimeError, in_oslo, oslo_instant
 from nic_intake.domain.templates import terms_for
@@ -41,6 +42,8 @@ async def create(session: AsyncSession, *, call_in: CallCreate, now: datetime) -
                 {"pointer": "#/overrides", "rule": "call_terms", "detail": p} for p in exc.problems
             ],
         ) from exc
+    deadline = instant(call_in.deadline_local, "deadline_local")
+    stages = await stages_of(session, call_in, terms, deadline)
     call = Call(
         id=uuid.uuid4(),
         code=call_in.code,
@@ -50,7 +53,7 @@ async def create(session: AsyncSession, *, call_in: CallCreate, now: datetime) -
         description_nb=call_in.description.nb,
         description_en=call_in.description.en,
         opens_at=instant(call_in.opens_at_local, "opens_at_local"),
-        deadline=instant(call_in.deadline_local, "deadline_local"),
+        deadline=deadline,
         budget_frame_nok=call_in.budget_frame_nok,
         grant_min_nok=terms.grant_min_nok,
         grant_max_nok=terms.grant_max_nok,
@@ -58,8 +61,10 @@ async def create(session: AsyncSession, *, call_in: CallCreate, now: datetime) -
         required_parts=list(terms.required_parts),
         rule_set=terms.rule_set.model_dump(mode="json"),
         scoring_scheme=terms.scoring_scheme.model_dump(mode="json"),
-        proposals_min=terms.proposal_limits.minimum if terms.proposal_limits else None,
-        proposals_max=terms.proposal_limits.maximum if terms.proposal_limits else None,
+        proposals_min=stages.proposals_min,
+        proposals_max=stages.proposals_max,
+        cluster_deadline=stages.cluster_deadline,
+        follows_call_id=stages.follows_call_id,
         created_at=now,
     )
     session.add(call)
@@ -136,6 +141,8 @@ async def publish(session: AsyncSession, *, call_id: uuid.UUID, now: datetime) -
         opens_at=call.opens_at,
         deadline=call.deadline,
         budget_frame_nok=call.budget_frame_nok,
+    ).model_copy(
+        update={"cluster_stage": cluster_stage(call), "follows_call_id": call.follows_call_id}
     )
     call.published_at = now
     await session.flush()
@@ -173,6 +180,8 @@ def to_out(call: Call, now: datetime) -> CallOut:
         required_parts=call.required_parts,
         rule_set=RuleSetSpec.model_validate(call.rule_set),
         scoring_scheme=ScoringSchemeSpec.model_validate(call.scoring_scheme),
+        cluster_stage=cluster_stage_out(call),
+        follows_call_id=call.follows_call_id,
         version=call.version,
         created_at=call.created_at,
         published_at=call.published_at,

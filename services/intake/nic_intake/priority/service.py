@@ -1,4 +1,11 @@
-"""A cluster manager sees the proposals sent to their cluster and forwards a ranked 2-4."""
+"""A cluster manager sees the proposals sent to their cluster and forwards a ranked 2-4.
+
+The forwarding is one transaction: the cluster's list is stored, every other proposal sent
+to the cluster is closed (status `closed`, stage `not_forwarded`, on its timeline), the
+forwarded ones get a `forwarded` step, the manager is mailed what went on, and
+ClusterPrioritySubmitted goes out for scoring, which lets only these reach the panel.
+Every refusal changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +17,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.applications.schemas import ApplicationStatus
+from nic_intake.calls.stages import cluster_deadline_of
+from nic_intake.domain.deadline import in_oslo
 from nic_intake.domain.priority import (
+    ClusterDeadlinePassed,
     DuplicateProposal,
+    ForwardingNotOpen,
     PriorityRefusedError,
     ProposalLimits,
     ProposalNotSentToCluster,
     TooFewProposals,
     TooManyProposals,
     UnknownProposal,
+    check_window,
     priority_submitted,
 )
-from nic_intake.models import Application, Call, ClusterPriority
-from nic_shared import outbox
+from nic_intake.models import Application, Call, ClusterPriority, MailMessage, StatusEntry
+from nic_intake.priority.mail import forwarding_mail
+from nic_intake.priority.problems import register
+from nic_intake.priority.schemas import PriorityIn
+from nic_shared import mail, outbox
 from nic_shared.auth import Principal
+from nic_shared.events.intake import ClusterPrioritySubmitted
 from nic_shared.problems import Conflict, Forbidden, NotFound, Problem, UnprocessableContent
+
+register()
+NOT_FORWARDED = "not_forwarded"
+FORWARDED = "forwarded"
 
 
 def cluster_of(principal: Principal) -> uuid.UUID:
@@ -66,23 +86,66 @@ async def proposals(
     return list((await session.scalars(query)).all())
 
 
-def _refusal(exc: PriorityRefusedError, limits: ProposalLimits) -> Problem:
+def _refusal(exc: PriorityRefusedError, limits: ProposalLimits, deadline: datetime) -> Problem:
+    if isinstance(exc, ForwardingNotOpen | ClusterDeadlinePassed):
+        early = isinstance(exc, ForwardingNotOpen)
+        rule = "cluster-stage-opens" if early else "cluster-deadline"
+        oslo = in_oslo(deadline).isoformat()
+        return Conflict(
+            str(exc),
+            detail_nb="klyngene sender sine forslag etter søknadsfristen"
+            if early
+            else f"klyngens frist {oslo} er passert",
+            slug="cluster-stage-not-open" if early else "cluster-deadline-passed",
+            cluster_deadline=deadline.isoformat(),
+            cluster_deadline_oslo=oslo,
+            errors=[{"pointer": "#/cluster_stage/deadline", "rule": rule, "detail": str(exc)}],
+        )
+    pointer = "#/ranked" if exc.index is None else f"#/ranked/{exc.index}"
     if isinstance(exc, UnknownProposal | ProposalNotSentToCluster):
-        # an id of a proposal the cluster may not know of answers as if it did not exist
-        return NotFound(str(exc).replace(" was not sent to", " is not known to"))
+        # the same words for a proposal of another cluster and for none: nothing leaks
+        detail = "not a proposal sent to this cluster in this call"
+        return UnprocessableContent(
+            detail,
+            detail_nb="ikke et forslag sendt til denne klyngen i denne utlysningen",
+            slug="priority-not-cluster-proposal",
+            errors=[{"pointer": pointer, "rule": "sent-to-cluster", "detail": detail}],
+        )
     slug = "priority-duplicate" if isinstance(exc, DuplicateProposal) else "priority-count"
     nb = {
         TooFewProposals: f"en klynge sender minst {limits.minimum} forslag",
         TooManyProposals: f"en klynge sender høyst {limits.maximum} forslag",
     }.get(type(exc), "et forslag er rangert mer enn én gang")
+    rule = {TooFewProposals: "min-proposals", TooManyProposals: "max-proposals"}.get(
+        type(exc), "ranked-once"
+    )
     return UnprocessableContent(
         str(exc),
         detail_nb=nb,
         slug=slug,
         minimum=limits.minimum,
         maximum=limits.maximum,
-        errors=[{"pointer": "#/ranked", "rule": slug, "detail": str(exc)}],
+        errors=[{"pointer": pointer, "rule": rule, "detail": str(exc)}],
     )
+
+
+def _again(row: ClusterPriority, ranked: list[uuid.UUID]) -> ClusterPriority:
+    """The same list again replays the answer; another list is a conflict."""
+    if [p["application_id"] for p in row.proposals] == [str(a) for a in ranked]:
+        return row
+    detail = "this cluster has already forwarded another list for the call"
+    raise Conflict(
+        detail,
+        detail_nb="klyngen har allerede sendt en annen prioritering for utlysningen",
+        slug="priority-already-submitted",
+        errors=[{"pointer": "#/ranked", "rule": "one-forwarding", "detail": detail}],
+    )
+
+
+async def stored(
+    session: AsyncSession, call_id: uuid.UUID, cluster_id: uuid.UUID
+) -> ClusterPriority | None:
+    return await session.get(ClusterPriority, (call_id, cluster_id))
 
 
 async def forward(
@@ -90,32 +153,110 @@ async def forward(
     *,
     principal: Principal,
     call_id: uuid.UUID,
-    ranked: list[uuid.UUID],
+    body: PriorityIn,
     now: datetime,
-) -> ClusterPriority:
+) -> tuple[ClusterPriority, bool]:
+    """The stored forwarding and whether this call made it (False: a replay)."""
     cluster_id = cluster_of(principal)
     call = await two_stage_call(session, call_id)
+    existing = await stored(session, call.id, cluster_id)
+    if existing is not None:
+        return _again(existing, body.ranked), False
     limits = ProposalLimits(minimum=call.proposals_min or 1, maximum=call.proposals_max or 1)
-    sent_to = {a.id: a.cluster_id for a in await proposals(session, call_id)}
+    deadline = cluster_deadline_of(call)
+    apps = {a.id: a for a in await proposals(session, call_id)}
     try:
-        event = priority_submitted(call.id, cluster_id, ranked, sent_to, limits, now)
+        check_window(now, deadline=call.deadline, cluster_deadline=deadline)
+        event = priority_submitted(
+            call.id,
+            cluster_id,
+            body.ranked,
+            {i: a.cluster_id for i, a in apps.items()},
+            limits,
+            now,
+        )
     except PriorityRefusedError as exc:
-        raise _refusal(exc, limits) from exc
+        raise _refusal(exc, limits, deadline) from exc
     row = ClusterPriority(
         call_id=call.id,
         cluster_id=cluster_id,
         proposals=[p.model_dump(mode="json") for p in event.proposals],
+        not_forwarded=[str(a) for a in event.not_forwarded],
         submitted_by=principal.subject,
         submitted_at=now,
+        contact_name=body.contact.name,
+        contact_email=str(body.contact.email),
     )
     session.add(row)
     try:
         await session.flush()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent forwarding won
         raise Conflict(
-            "this cluster has already sent its priority list for the call",
+            "this cluster has already forwarded its list for the call",
             detail_nb="klyngen har allerede sendt sin prioritering for utlysningen",
             slug="priority-already-submitted",
         ) from exc
+    await _close_and_mark(session, event, apps, now)
+    await _tell_manager(session, call, row, event, apps, now)
     await outbox.record(session, event)
-    return row
+    return row, True
+
+
+async def _close_and_mark(
+    session: AsyncSession,
+    event: ClusterPrioritySubmitted,
+    apps: dict[uuid.UUID, Application],
+    now: datetime,
+) -> None:
+    """Unforwarded proposals are closed; each proposal gets the step on its timeline."""
+    steps = [(p.application_id, FORWARDED) for p in event.proposals]
+    steps += [(a, NOT_FORWARDED) for a in event.not_forwarded]
+    for application_id, outcome in steps:
+        app = apps[application_id]
+        app.stage = outcome
+        app.updated_at = now
+        if outcome == NOT_FORWARDED:
+            app.status = ApplicationStatus.CLOSED.value
+        session.add(
+            StatusEntry(
+                application_id=application_id,
+                kind="cluster_priority",
+                outcome=outcome,
+                details={"cluster_id": str(event.cluster_id)},
+                occurred_at=now,
+                event_id=None,
+            )
+        )
+    await session.flush()
+
+
+def _title(app: Application) -> str:
+    return str(app.content.get("title") or app.id)
+
+
+async def _tell_manager(
+    session: AsyncSession,
+    call: Call,
+    row: ClusterPriority,
+    event: ClusterPrioritySubmitted,
+    apps: dict[uuid.UUID, Application],
+    now: datetime,
+) -> None:
+    subject, text = forwarding_mail(
+        name=row.contact_name or "",
+        call_code=call.code,
+        forwarded=[
+            (p.rank, str(p.application_id), _title(apps[p.application_id])) for p in event.proposals
+        ],
+        closed=[(str(a), _title(apps[a])) for a in event.not_forwarded],
+        at=now,
+    )
+    await mail.enqueue(
+        session,
+        MailMessage,
+        recipient=row.contact_email or "",
+        subject=subject,
+        body=text,
+        now=now,
+        dedupe_key=f"cluster-priority:{call.id}:{row.cluster_id}",
+    )

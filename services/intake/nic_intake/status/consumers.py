@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.models import Application, Call, Ranking, RankingEntry, StatusEntry
+from nic_intake.priority.outcomes import tell_clusters
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import (
@@ -151,7 +152,10 @@ async def on_ranking_published(
         return
     if call.decided_at is None:
         call.decided_at = payload.published_at
-    if await session.get(Ranking, (payload.call_id, payload.ranking_version)) is None:
+    first_time = await session.get(Ranking, (payload.call_id, payload.ranking_version)) is None
+    if first_time and call.proposals_max is not None:
+        await tell_clusters(session, call, payload)  # stage 6: clusters hear the outcome
+    if first_time:
         session.add(
             Ranking(
                 call_id=payload.call_id,
