@@ -33,6 +33,9 @@ class Role(StrEnum):
     PANEL_MEMBER = "panel_member"
     PROGRAMME_OFFICER = "programme_officer"
     OPERATIONS = "operations"
+    OPS_BREAK_GLASS = "ops_break_glass"
+    """An operator who may read events in full where a service's `ops_break_glass` setting
+    allows it, every read audited (nic_shared.ops_access); otherwise an operator like any."""
 
 
 @dataclass(frozen=True)

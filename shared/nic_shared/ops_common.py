@@ -18,7 +18,10 @@ from nic_shared.ops_schemas import DeadLetterSummary
 OPS_AUDIT: Table = define_ops_tables(MetaData())
 """The audit table, for queries (each service's migrations create it)."""
 
-Operator = Annotated[Principal, Depends(require(Role.OPERATIONS, Role.PROGRAMME_OFFICER))]
+OPERATOR_ROLES = (Role.OPERATIONS, Role.PROGRAMME_OFFICER, Role.OPS_BREAK_GLASS)
+"""The roles the ops views let in (what each sees: nic_shared.ops_access)."""
+
+Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
 
 
 def short_type(event_type: str) -> str:

@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_shared import ops_common as common
 from nic_shared.auth import Principal
 from nic_shared.db import SessionDep
-from nic_shared.events.redaction import redact_raw, sees_full_payloads
+from nic_shared.events.redaction import redact_raw
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.kafka import Headers, event_headers, new_producer
 from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
+from nic_shared.ops_access import READ_ACTION, Read, caller_access, record_reads, view_of
 from nic_shared.ops_common import Operator
 from nic_shared.ops_schemas import (
     MAX_BULK_REPLAY,
@@ -68,8 +69,12 @@ async def ops_list_dead_letters(
     rows = list((await session.execute(query)).all())
     more = len(rows) > limit
     rows = rows[:limit]
+    seen = await caller_access(request, session, who)
+    if seen.audited:
+        reads = [Read(r.event_id, r.id) for r in rows]
+        await record_reads(session, who.subject, view_of(request), reads)
     return DeadLetterPage(
-        items=await common.summaries(session, tables, rows, sees_full_payloads(who)),
+        items=await common.summaries(session, tables, rows, seen.full),
         next_cursor=encode_cursor(rows[-1].id) if more and rows else None,
     )
 
@@ -84,17 +89,23 @@ async def ops_get_dead_letter(
     tables = common.tables(request)
     row = await _dead_letter(session, tables, dead_letter_id)
     replays = []
+    audit = common.OPS_AUDIT
     if await common.has_audit(request, session):
         replays = list(
             (
                 await session.execute(
-                    select(common.OPS_AUDIT)
-                    .where(common.OPS_AUDIT.c.dead_letter_id == dead_letter_id)
-                    .order_by(common.OPS_AUDIT.c.id)
+                    select(audit)
+                    .where(audit.c.dead_letter_id == dead_letter_id)
+                    .where(audit.c.action != READ_ACTION)  # reads are not its history
+                    .order_by(audit.c.id)
                 )
             ).all()
         )
-    full = sees_full_payloads(who)
+    seen = await caller_access(request, session, who)
+    full = seen.full
+    if seen.audited:
+        reads = [Read(row.event_id, row.id)]
+        await record_reads(session, who.subject, view_of(request), reads)
     payload: Any = row.payload
     if not full:
         payload = redact_raw(row.payload)

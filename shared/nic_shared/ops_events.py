@@ -14,8 +14,9 @@ from sqlalchemy import func, or_, select
 
 from nic_shared import ops_common as common
 from nic_shared.db import SessionDep
-from nic_shared.events.redaction import redact_data, sees_full_payloads
+from nic_shared.events.redaction import redact_data
 from nic_shared.metrics import Metrics
+from nic_shared.ops_access import Read, caller_access, record_reads, view_of
 from nic_shared.ops_common import Operator
 from nic_shared.ops_schemas import (
     ConsumedEvent,
@@ -52,7 +53,8 @@ async def ops_events(
     tables = common.tables(request)
     out, inbox, dl = tables.outbox, tables.inbox, tables.dead_letters
     types = common.resolve_types(type)
-    full = sees_full_payloads(who)
+    seen = await caller_access(request, session, who)
+    full = seen.full
     published: list[PublishedEvent] = []
     if subject is not None or trace_id is not None:
         query = select(out).order_by(out.c.id).limit(limit)
@@ -105,6 +107,9 @@ async def ops_events(
             (await session.execute(select(dl).where(or_(*conditions)).order_by(dl.c.id))).all()
         )
         dead = await common.summaries(session, tables, rows, full)
+    if seen.audited:
+        reads = [Read(e.event_id) for e in published] + [Read(d.event_id, d.id) for d in dead]
+        await record_reads(session, who.subject, view_of(request), reads)
     return EventTrail(
         service=request.app.state.settings.service_name,
         published=published,

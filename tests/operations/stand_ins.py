@@ -51,6 +51,8 @@ PIPELINE = [SUBMITTED, EligibilityAssessed.TYPE, PanelScored.TYPE, FundingRecomm
 
 class StandInSettings(ServiceSettings):
     port: int = 0
+    ops_break_glass: bool = False
+    """As operations has it (nic_shared.ops_access reads it from any service's settings)."""
 
 
 @dataclass
@@ -167,11 +169,15 @@ async def _schema(url: str) -> None:
     await engine.dispose()
 
 
-async def stand_in(name: str, url: str, broker: str, prefix: str, behaviour: Behaviour) -> FastAPI:
+async def stand_in(
+    name: str, url: str, broker: str, prefix: str, behaviour: Behaviour, **overrides: Any
+) -> FastAPI:
     await _schema(url)
     metadata = new_metadata()
     tables = define_messaging_tables(metadata)
-    settings = StandInSettings(service_name=name, **service_settings(broker, url, prefix))
+    settings = StandInSettings(
+        service_name=name, **(service_settings(broker, url, prefix) | overrides)
+    )
     routers, consumes, subscriptions = [], [], []
     if name == "intake":
         routers = [_intake_router()]
@@ -216,14 +222,19 @@ def operations_settings(
 
 @contextlib.asynccontextmanager
 async def platform(
-    broker: str, new_database: Any, prefix: str, **operations_overrides: Any
+    broker: str,
+    new_database: Any,
+    prefix: str,
+    stand_in_overrides: dict[str, Any] | None = None,
+    **operations_overrides: Any,
 ) -> AsyncIterator[Platform]:
     """The four stand-ins and the real operations service, all served over real HTTP."""
     behaviour = Behaviour()
     async with contextlib.AsyncExitStack() as stack:
         running: dict[str, RunningService] = {}
         for name in ("intake", "eligibility", "scoring", "registry"):
-            app = await stand_in(name, await new_database(name, None), broker, prefix, behaviour)
+            url = await new_database(name, None)
+            app = await stand_in(name, url, broker, prefix, behaviour, **(stand_in_overrides or {}))
             running[name] = await stack.enter_async_context(serve(app))
         url = await new_database("operations", MIGRATIONS)
         settings = operations_settings(

@@ -1,5 +1,5 @@
-"""Operations' HTTP API: the live stream, trails, pipeline counts, the services' status and
-dead letters in one place, and the operations page (webhooks: webhook_api.py)."""
+"""Operations' live stream: tickets for EventSource, who watches and what they see, and the
+SSE route (the trail, counts, services and the page: views_api.py; webhooks: webhook_api.py)."""
 
 from __future__ import annotations
 
@@ -13,26 +13,24 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from typing import Annotated, Any
 
-import httpx
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from nic_operations import pipeline, stream, trail
+from nic_operations import stream
 from nic_operations.models import stream_tickets_used
 from nic_operations.settings import OperationsSettings
-from nic_shared.auth import Principal, Role, require
-from nic_shared.db import Database, SessionDep
-from nic_shared.events.redaction import sees_full_payloads
+from nic_shared.auth import Principal, require
+from nic_shared.db import Database
+from nic_shared.ops_access import READ_ACTION, access, break_glass_enabled
+from nic_shared.ops_common import OPERATOR_ROLES, OPS_AUDIT
 from nic_shared.problems import (
     Forbidden,
-    NotFound,
     ServiceUnavailable,
     Unauthorized,
     UnprocessableContent,
@@ -47,17 +45,12 @@ router = APIRouter(
     }
 )
 _bearer = HTTPBearer(auto_error=False, description="A JWT from the identity provider.")
-Operator = Annotated[Principal, Depends(require(Role.OPERATIONS, Role.PROGRAMME_OFFICER))]
+Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
 
 
 def _settings(request: Request) -> OperationsSettings:
     settings: OperationsSettings = request.app.state.settings
     return settings
-
-
-def _services(request: Request) -> trail.ServiceClient:
-    client: trail.ServiceClient = request.app.state.services
-    return client
 
 
 # ---- the live stream ------------------------------------------------------------------
@@ -117,18 +110,34 @@ async def claim_ticket(db: Database, ticket_id: str, expires_at: datetime) -> bo
 )
 async def create_stream_ticket(request: Request, who: Operator) -> Ticket:
     expires = int(time.time()) + _settings(request).stream_ticket_ttl_s
-    claims = [who.subject, expires, sees_full_payloads(who), secrets.token_urlsafe(16)]
+    seen = access(who, _settings(request))
+    full: bool | str = BREAK_GLASS_CLAIM if seen.audited else seen.full
+    claims = [who.subject, expires, full, secrets.token_urlsafe(16)]
     payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode()
     ticket = f"{payload}.{_ticket_sign(request.app.state.ticket_secret, payload)}"
     return Ticket(ticket=ticket, expires_at=datetime.fromtimestamp(expires, UTC))
 
 
+BREAK_GLASS_CLAIM = "break_glass"
+"""A ticket's `full` claim for a break-glass viewer: full payloads, each one audited."""
+
+
 @dataclass(frozen=True)
 class Viewer:
-    """Who watches the stream, and whether they may see event content (officers only)."""
+    """Who watches the stream, and whether they may see event content (officers; a
+    break-glass viewer too, where the setting allows it, with every event audited)."""
 
     subject: str
     full: bool
+    audited: bool = False
+
+    @classmethod
+    def of(cls, subject: str, full: Any, settings: OperationsSettings) -> Viewer:
+        """From a ticket's claim; break-glass only while this instance allows it."""
+        if full == BREAK_GLASS_CLAIM:
+            allowed = break_glass_enabled(settings)
+            return cls(subject, full=allowed, audited=allowed)
+        return cls(subject, full=full is True)
 
 
 async def stream_viewer(
@@ -143,9 +152,13 @@ async def stream_viewer(
     """
     if credentials is not None:
         principal = await request.app.state.verifier.verify(credentials.credentials)
-        if not principal.has_role(Role.OPERATIONS, Role.PROGRAMME_OFFICER):
-            raise Forbidden("this needs one of: operations, programme_officer")
-        return Viewer(str(principal.subject), sees_full_payloads(principal))
+        if not principal.has_role(*OPERATOR_ROLES):
+            wanted = ", ".join(OPERATOR_ROLES)
+            raise Forbidden(
+                f"this needs one of: {wanted}", detail_nb=f"dette krever en av: {wanted}"
+            )
+        seen = access(principal, _settings(request))
+        return Viewer(str(principal.subject), seen.full, seen.audited)
     if ticket:
         payload, _, signature = ticket.partition(".")
         expected = _ticket_sign(request.app.state.ticket_secret, payload)
@@ -168,7 +181,7 @@ async def stream_viewer(
                         "tilkobling; hent en ny (POST /v1/stream/tickets) for å koble til igjen",
                         headers={"WWW-Authenticate": "Bearer"},
                     )
-                return Viewer(str(claims[0]), claims[2] is True)
+                return Viewer.of(str(claims[0]), claims[2], _settings(request))
     raise Unauthorized(
         "a bearer token or a valid stream ticket is required",
         detail_nb="en bearer-token eller en gyldig strømbillett kreves",
@@ -260,7 +273,13 @@ async def event_stream(
                     if not ready:
                         ready = True
                         sent = position.encode()
-                        body = json.dumps({"viewer": viewer.subject, "redacted": not viewer.full})
+                        body = json.dumps(
+                            {
+                                "viewer": viewer.subject,
+                                "redacted": not viewer.full,
+                                "break_glass": viewer.audited,
+                            }
+                        )
                         yield f"id: {sent}\nevent: ready\ndata: {body}\n\n"
                     elif now - last >= settings.stream_keepalive_s:
                         # records the filter passed over move the position too: an id with
@@ -274,9 +293,10 @@ async def event_stream(
                     continue
                 last = now
                 sent = position.encode()
-                body = json.dumps(
-                    item.to_json(full=viewer.full), separators=(",", ":"), default=str
+                full = viewer.full and (
+                    not viewer.audited or await _audit_stream_read(state.db, viewer, item)
                 )
+                body = json.dumps(item.to_json(full=full), separators=(",", ":"), default=str)
                 yield f"id: {sent}\ndata: {body}\n\n"
         except Exception as exc:  # the broker went away: tell the viewer; EventSource retries
             yield f"event: failure\ndata: {json.dumps({'error': exc.__class__.__name__})}\n\n"
@@ -291,124 +311,21 @@ async def event_stream(
     )
 
 
-# ---- where is X, counts, status, dead letters -------------------------------------------
-
-
-@router.get(
-    "/v1/applications/{application_id}/trail",
-    tags=["trail"],
-    summary="Where is application X: every step across the services, or where it stopped",
-)
-async def application_trail(application_id: str, request: Request, _who: Operator) -> trail.Trail:
-    return await trail.where_is(
-        _services(request), application_id, request.headers.get("authorization")
-    )
-
-
-@router.get("/v1/pipeline/calls", tags=["pipeline"], summary="Pipeline counts per call")
-async def pipeline_counts(
-    session: SessionDep, _who: Operator, call_id: str | None = None
-) -> list[pipeline.CallCounts]:
-    counts: list[pipeline.CallCounts] = await pipeline.counts(session, call_id)
-    return counts
-
-
-class ServiceStatus(BaseModel):
-    service: str
-    url: str
-    reachable: str
-    status: dict[str, Any] | None
-
-
-@router.get("/v1/services/status", tags=["services"], summary="Every service's /v1/ops/status")
-async def services_status(request: Request, _who: Operator) -> list[ServiceStatus]:
-    services = _services(request)
-    answers = await services.each("/v1/ops/status", request.headers.get("authorization"))
-    return [
-        ServiceStatus(service=name, url=services.urls[name], reachable=status, status=answer)
-        for name, (answer, status) in answers.items()
-    ]
-
-
-class ServiceDeadLetters(BaseModel):
-    service: str
-    reachable: str
-    items: list[dict[str, Any]]
-
-
-@router.get(
-    "/v1/services/dead-letters", tags=["services"], summary="Recent dead letters of every service"
-)
-async def services_dead_letters(
-    request: Request,
-    _who: Operator,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    replayed: bool | None = None,
-) -> list[ServiceDeadLetters]:
-    answers = await _services(request).each(
-        "/v1/ops/dead-letters",
-        request.headers.get("authorization"),
-        limit=limit,
-        replayed=None if replayed is None else str(replayed).lower(),
-    )
-    return [
-        ServiceDeadLetters(service=name, reachable=status, items=(answer or {}).get("items", []))
-        for name, (answer, status) in answers.items()
-    ]
-
-
-@router.post(
-    "/v1/services/{service}/dead-letters/{dead_letter_id}/replay",
-    tags=["services"],
-    status_code=202,
-    summary="Replay one service's dead letter (passed on with the caller's token)",
-)
-async def replay_service_dead_letter(
-    service: str, dead_letter_id: int, request: Request, _who: Operator
-) -> Response:
-    services = _services(request)
-    if service not in services.urls:
-        raise NotFound(f"no service {service}")
+async def _audit_stream_read(db: Database, viewer: Viewer, item: stream.StreamedEvent) -> bool:
+    """A break-glass viewer's event, recorded before it is sent in full; False (send it
+    redacted) when the audit cannot be written."""
     try:
-        answer = await services.post(
-            service,
-            f"/v1/ops/dead-letters/{dead_letter_id}/replay",
-            request.headers.get("authorization"),
-        )
-    except httpx.HTTPError as exc:
-        raise ServiceUnavailable(f"{service} did not answer: {type(exc).__name__}") from exc
-    return Response(
-        answer.content,
-        status_code=answer.status_code,
-        media_type=answer.headers.get("content-type", "application/json"),
-    )
-
-
-# ---- webhooks -------------------------------------------------------------------------
-
-
-def _static(name: str) -> str:
-    return resources.files("nic_operations").joinpath("static", name).read_text("utf-8")
-
-
-@router.get("/ops", include_in_schema=False, response_class=HTMLResponse)
-async def ops_page() -> HTMLResponse:
-    return HTMLResponse(
-        _static("ops.html"),
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": (
-                "default-src 'self'; script-src 'self'; style-src 'self'; "
-                "connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
-            ),
-            "Referrer-Policy": "no-referrer",
-        },
-    )
-
-
-@router.get("/ops/{name}", include_in_schema=False)
-async def ops_asset(name: str) -> Response:
-    types = {"ops.js": "text/javascript", "ops.css": "text/css"}
-    if name not in types:
-        raise NotFound(f"no asset {name}")
-    return Response(_static(name), media_type=f"{types[name]}; charset=utf-8")
+        async with db.transaction() as session:
+            await session.execute(
+                insert(OPS_AUDIT).values(
+                    action=READ_ACTION,
+                    event_id=item.id,
+                    actor=viewer.subject,
+                    detail=f"GET /v1/stream {item.topic}/{item.partition}@{item.offset}",
+                    at=datetime.now(UTC),
+                )
+            )
+    except SQLAlchemyError as exc:
+        log.error("a break-glass stream read could not be audited", extra={"error": repr(exc)})
+        return False
+    return True

@@ -11,7 +11,7 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 
-from nic_operations import api, webhook_api, webhook_delivery
+from nic_operations import api, views_api, webhook_api, webhook_delivery
 from nic_operations.models import messaging
 from nic_operations.pipeline import SUBSCRIPTIONS
 from nic_operations.settings import OperationsSettings
@@ -43,7 +43,7 @@ def create_app(settings: OperationsSettings | None = None) -> FastAPI:
                 "with replay, webhooks for integrating systems, and the page at /ops."
             ),
             tables=messaging,
-            routers=[api.router, webhook_api.router],
+            routers=[api.router, views_api.router, webhook_api.router],
             consumes=list(TOPICS),
             subscriptions=SUBSCRIPTIONS,
             resources=[_resources],

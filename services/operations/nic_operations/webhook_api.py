@@ -14,11 +14,12 @@ from sqlalchemy import delete, select, update
 
 from nic_operations import webhooks
 from nic_operations.models import attempts, deliveries, subscriptions
-from nic_shared.auth import Principal, Role, require
+from nic_shared.auth import Principal, require
 from nic_shared.db import SessionDep, notify_commit
 from nic_shared.events import CATALOGUE
 from nic_shared.events.redaction import sees_full_payloads
 from nic_shared.ops import resolve_types
+from nic_shared.ops_common import OPERATOR_ROLES
 from nic_shared.problems import (
     NotFound,
     UnprocessableContent,
@@ -33,7 +34,7 @@ router = APIRouter(
         403: {"description": "Not operations or a programme officer", **_P},
     },
 )
-Operator = Annotated[Principal, Depends(require(Role.OPERATIONS, Role.PROGRAMME_OFFICER))]
+Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
 
 
 class SubscriptionIn(BaseModel):

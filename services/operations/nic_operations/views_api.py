@@ -1,0 +1,156 @@
+"""What the ops page reads besides the stream: where an application is, pipeline counts per
+call, every service's status and dead letters (asked with the caller's token, so each
+service decides what that caller sees and audits it), and the page itself."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from nic_operations import pipeline, trail
+from nic_shared.auth import Principal, require
+from nic_shared.db import SessionDep
+from nic_shared.ops_common import OPERATOR_ROLES
+from nic_shared.problems import NotFound, ServiceUnavailable
+
+_P: dict[str, Any] = {"content": {"application/problem+json": {}}}
+router = APIRouter(
+    responses={
+        401: {"description": "No valid token", **_P},
+        403: {"description": "Not operations or a programme officer", **_P},
+    }
+)
+Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
+
+
+def _services(request: Request) -> trail.ServiceClient:
+    client: trail.ServiceClient = request.app.state.services
+    return client
+
+
+# ---- where is X, counts, status, dead letters -------------------------------------------
+
+
+@router.get(
+    "/v1/applications/{application_id}/trail",
+    tags=["trail"],
+    summary="Where is application X: every step across the services, or where it stopped",
+)
+async def application_trail(application_id: str, request: Request, _who: Operator) -> trail.Trail:
+    return await trail.where_is(
+        _services(request), application_id, request.headers.get("authorization")
+    )
+
+
+@router.get("/v1/pipeline/calls", tags=["pipeline"], summary="Pipeline counts per call")
+async def pipeline_counts(
+    session: SessionDep, _who: Operator, call_id: str | None = None
+) -> list[pipeline.CallCounts]:
+    counts: list[pipeline.CallCounts] = await pipeline.counts(session, call_id)
+    return counts
+
+
+class ServiceStatus(BaseModel):
+    service: str
+    url: str
+    reachable: str
+    status: dict[str, Any] | None
+
+
+@router.get("/v1/services/status", tags=["services"], summary="Every service's /v1/ops/status")
+async def services_status(request: Request, _who: Operator) -> list[ServiceStatus]:
+    services = _services(request)
+    answers = await services.each("/v1/ops/status", request.headers.get("authorization"))
+    return [
+        ServiceStatus(service=name, url=services.urls[name], reachable=status, status=answer)
+        for name, (answer, status) in answers.items()
+    ]
+
+
+class ServiceDeadLetters(BaseModel):
+    service: str
+    reachable: str
+    items: list[dict[str, Any]]
+
+
+@router.get(
+    "/v1/services/dead-letters", tags=["services"], summary="Recent dead letters of every service"
+)
+async def services_dead_letters(
+    request: Request,
+    _who: Operator,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    replayed: bool | None = None,
+) -> list[ServiceDeadLetters]:
+    answers = await _services(request).each(
+        "/v1/ops/dead-letters",
+        request.headers.get("authorization"),
+        limit=limit,
+        replayed=None if replayed is None else str(replayed).lower(),
+    )
+    return [
+        ServiceDeadLetters(service=name, reachable=status, items=(answer or {}).get("items", []))
+        for name, (answer, status) in answers.items()
+    ]
+
+
+@router.post(
+    "/v1/services/{service}/dead-letters/{dead_letter_id}/replay",
+    tags=["services"],
+    status_code=202,
+    summary="Replay one service's dead letter (passed on with the caller's token)",
+)
+async def replay_service_dead_letter(
+    service: str, dead_letter_id: int, request: Request, _who: Operator
+) -> Response:
+    services = _services(request)
+    if service not in services.urls:
+        raise NotFound(f"no service {service}")
+    try:
+        answer = await services.post(
+            service,
+            f"/v1/ops/dead-letters/{dead_letter_id}/replay",
+            request.headers.get("authorization"),
+        )
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailable(f"{service} did not answer: {type(exc).__name__}") from exc
+    return Response(
+        answer.content,
+        status_code=answer.status_code,
+        media_type=answer.headers.get("content-type", "application/json"),
+    )
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+
+def _static(name: str) -> str:
+    return resources.files("nic_operations").joinpath("static", name).read_text("utf-8")
+
+
+@router.get("/ops", include_in_schema=False, response_class=HTMLResponse)
+async def ops_page() -> HTMLResponse:
+    return HTMLResponse(
+        _static("ops.html"),
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": (
+                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                "connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            ),
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/ops/{name}", include_in_schema=False)
+async def ops_asset(name: str) -> Response:
+    types = {"ops.js": "text/javascript", "ops.css": "text/css"}
+    if name not in types:
+        raise NotFound(f"no asset {name}")
+    return Response(_static(name), media_type=f"{types[name]}; charset=utf-8")
