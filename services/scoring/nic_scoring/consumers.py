@@ -8,6 +8,9 @@
   being scorable has its panel work set aside (audited).
 - ApplicationWithdrawn: the application is withdrawn for good; its work is set aside.
 - ApplicationSubmitted: the submitted content, kept for the panel to read (ADR 0003).
+- ClusterPrioritySubmitted: in a call with a cluster stage, only what the cluster forwarded
+  becomes scorable, with the cluster's rank and marks; the others are closed
+  (priority/forwarding.py).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from nic_scoring.models import (
     SubmittedVersion,
 )
 from nic_scoring.panels.invalidation import set_aside
+from nic_scoring.priority import forwarding
 from nic_scoring.ranking import staleness
 from nic_shared.consumer import Subscription
 from nic_shared.events import CloudEvent
@@ -35,7 +39,12 @@ from nic_shared.events.eligibility import (
     EligibilityOverridden,
     Outcome,
 )
-from nic_shared.events.intake import ApplicationSubmitted, ApplicationWithdrawn, CallPublished
+from nic_shared.events.intake import (
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    CallPublished,
+    ClusterPrioritySubmitted,
+)
 
 EVENT_ACTOR = "event"
 _STATUS = {
@@ -57,9 +66,15 @@ async def on_call_published(
             deadline=call.deadline,
             budget_frame_nok=call.budget_frame_nok,
             scoring_scheme=call.scoring_scheme.model_dump(mode="json"),
+            cluster_stage=call.cluster_stage.model_dump(mode="json")
+            if call.cluster_stage
+            else None,
             updated_at=datetime.now(UTC),
         )
     )
+    if call.cluster_stage is not None:
+        await session.flush()
+        await forwarding.regate_call(session, call.call_id, datetime.now(UTC))
     await staleness.announce(session, call.call_id, datetime.now(UTC))  # the budget changed?
 
 
@@ -78,11 +93,12 @@ async def _apply(
         return
     if row is not None and version is not None and version < row.eligibility_version:
         return  # an older assessment than the one we hold
+    status = await forwarding.gate(session, call_id, application_id, _STATUS[outcome])
     if row is None:
         row = ScoringApplication(id=application_id, call_id=call_id, eligibility_version=0)
         session.add(row)
     was_scorable = row.status == ApplicationStatus.SCORABLE
-    row.status = _STATUS[outcome]
+    row.status = status
     row.title = facts.title
     row.applicant_org_number = facts.applicant_org_number
     row.partner_org_numbers = list(facts.partner_org_numbers)
@@ -189,10 +205,18 @@ async def on_submitted(
     )
 
 
+async def on_forwarded(
+    session: AsyncSession, payload: ClusterPrioritySubmitted, _event: CloudEvent, _context: Any
+) -> None:
+    """Only what the cluster forwarded reaches the panel; a second, other list is poison."""
+    await forwarding.record_forwarding(session, payload)
+
+
 SUBSCRIPTIONS: list[Subscription[Any]] = [
     Subscription(CallPublished, on_call_published),
     Subscription(EligibilityAssessed, on_assessed),
     Subscription(EligibilityOverridden, on_overridden),
     Subscription(ApplicationWithdrawn, on_withdrawn),
     Subscription(ApplicationSubmitted, on_submitted),
+    Subscription(ClusterPrioritySubmitted, on_forwarded),
 ]

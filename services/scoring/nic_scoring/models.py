@@ -47,6 +47,8 @@ class CallScheme(Base):
     deadline: Mapped[datetime] = mapped_column(UtcDateTime)
     budget_frame_nok: Mapped[int] = mapped_column(BigInteger)
     scoring_scheme: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # CallPublished.cluster_stage: set when only what clusters forward reaches the panel
+    cluster_stage: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -55,6 +57,8 @@ class ApplicationStatus:
     PENDING = "pending"  # needs a manual eligibility review
     INELIGIBLE = "ineligible"
     WITHDRAWN = "withdrawn"
+    AWAITING_CLUSTER = "awaiting_cluster"  # eligible, its cluster has not forwarded it yet
+    NOT_FORWARDED = "not_forwarded"  # its cluster forwarded others: closed for good
 
 
 class ScoringApplication(Base):
@@ -237,6 +241,22 @@ class ClusterProposal(Base):
     marks: Mapped[dict[str, str]] = mapped_column(JSON)
     entered_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ForwardedProposal(Base):
+    """Innovasjonsrammen stage 5 as scoring keeps it (ClusterPrioritySubmitted): each
+    proposal a cluster forwarded, with its rank and the cluster's marks as they stood (a
+    snapshot of `cluster_proposals`), or, `forwarded` false, one it closed."""
+
+    __tablename__ = "forwarded_proposals"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    cluster_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    forwarded: Mapped[bool] = mapped_column(Boolean)
+    cluster_rank: Mapped[int | None] = mapped_column(Integer)
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    forwarded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class MailMessage(MailMessageMixin, Base):

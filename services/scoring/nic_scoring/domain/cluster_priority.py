@@ -59,3 +59,27 @@ def proposals_to_send(prioritised: Sequence[PrioritisedProposal]) -> list[Priori
     if len(prioritised) < MIN_PROPOSALS:
         raise ValueError(f"a cluster sends at least {MIN_PROPOSALS} proposals")
     return list(prioritised[:MAX_PROPOSALS])
+
+
+# Stage 5 as the panel sees it: in a call with a cluster stage, an eligible proposal
+# reaches the panel only once its cluster forwarded it; one it did not forward is closed.
+SCORABLE = "scorable"
+AWAITING_CLUSTER = "awaiting_cluster"
+NOT_FORWARDED = "not_forwarded"
+WITHDRAWN = "withdrawn"
+
+
+def gated_status(status: str, *, cluster_stage: bool, forwarded: bool | None) -> str:
+    """The status an application has given its cluster's forwarding.
+
+    ``status`` is what eligibility alone makes it (scorable, pending, ineligible, or
+    withdrawn); ``forwarded`` is None while its cluster has not forwarded, then True or
+    False. A withdrawn application stays withdrawn; a closed one stays closed.
+    """
+    if status in (WITHDRAWN, NOT_FORWARDED):
+        return status
+    if forwarded is False:  # a forwarding names it as closed: a cluster stage, whatever else
+        return NOT_FORWARDED
+    if status in (SCORABLE, AWAITING_CLUSTER):
+        return AWAITING_CLUSTER if cluster_stage and not forwarded else SCORABLE
+    return status

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
-from nic_scoring.common import ClusterOrOfficer, is_officer
-from nic_scoring.priority import schemas, service
+from nic_scoring.common import ClusterOrOfficer, Staff, is_officer
+from nic_scoring.priority import panel_view, schemas, service
 from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.auth import Principal, Role
 from nic_shared.clock import ClockDep
@@ -81,3 +81,17 @@ async def cluster_priority(
     cluster_id: UUID | None = None,
 ) -> schemas.PriorityOut:
     return await service.prioritised(session, _own_cluster(who, cluster_id), call_id)
+
+
+@router.get(
+    "/forwarded",
+    response_model=schemas.ForwardedOut,
+    summary="What each cluster forwarded, in its own order with its own marks (the panel)",
+    description="Only these proposals reach the panel in a call with a cluster stage. "
+    "Officers and the members of the call's panel see every cluster (a blind panel without "
+    "the cluster ids); a cluster manager sees their own cluster.",
+)
+async def forwarded_proposals(
+    call_id: UUID, session: SessionDep, who: Staff
+) -> schemas.ForwardedOut:
+    return await panel_view.forwarded(session, who, call_id)

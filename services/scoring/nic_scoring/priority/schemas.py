@@ -16,8 +16,17 @@ class ProposalIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=300)
-    received_at: AwareDatetime = Field(description="When the cluster received it (tie-break).")
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="Left out: the title scoring has from the application itself.",
+    )
+    received_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the cluster received it (tie-break). Left out: when it was "
+        "submitted, as scoring has it.",
+    )
     marks: list[MarkIn] = Field(max_length=50)
 
 
@@ -36,3 +45,26 @@ class PriorityOut(BaseModel):
     cluster_id: UUID
     proposals: list[ProposalOut]
     enough_to_forward: bool = Field(description="At least two proposals: the cluster may send.")
+
+
+class ForwardedProposalOut(BaseModel):
+    cluster_rank: int = Field(description="The cluster's own order: 1 is its first choice.")
+    application_id: UUID
+    title: str | None = Field(description="None until eligibility has assessed it.")
+    status: str | None = Field(description="Where it stands in scoring (scorable, ...).")
+    weighted_total: Score | None = Field(
+        description="Of the cluster's marks on the call's weights; None without marks."
+    )
+    marks: list[MarkOut] = Field(description="The cluster's marks as they stood when it forwarded.")
+
+
+class ClusterForwardingOut(BaseModel):
+    cluster_id: UUID | None = Field(description="None to the members of a blind panel.")
+    forwarded_at: datetime
+    proposals: list[ForwardedProposalOut]
+    not_forwarded: int = Field(description="How many proposals the cluster closed.")
+
+
+class ForwardedOut(BaseModel):
+    call_id: UUID
+    clusters: list[ClusterForwardingOut]
