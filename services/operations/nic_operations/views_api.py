@@ -8,13 +8,14 @@ from importlib import resources
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from nic_operations import pipeline, trail
 from nic_shared.auth import Principal, require
 from nic_shared.db import SessionDep
+from nic_shared.i18n import Lang, language
 from nic_shared.ops_common import OPERATOR_ROLES
 from nic_shared.problems import NotFound, ServiceUnavailable
 
@@ -134,10 +135,18 @@ def _static(name: str) -> str:
 
 
 @router.get("/ops", include_in_schema=False, response_class=HTMLResponse)
-async def ops_page() -> HTMLResponse:
+async def ops_page(
+    lang: Annotated[Lang | None, Query(description="nb or en; else by Accept-Language")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    """The page in the language asked for: its script reads the choice from `<html lang>`."""
+    chosen = lang or language(accept_language)
+    html = _static("ops.html").replace('<html lang="en">', f'<html lang="{chosen}">', 1)
     return HTMLResponse(
-        _static("ops.html"),
+        html,
         headers={
+            "Content-Language": chosen,
+            "Vary": "Accept-Language",
             "Cache-Control": "no-store",
             "Content-Security-Policy": (
                 "default-src 'self'; script-src 'self'; style-src 'self'; "

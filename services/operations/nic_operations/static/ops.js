@@ -36,6 +36,16 @@ function cell(row, text, cls) {
   return td;
 }
 
+// An event type that may wrap after its dots on a narrow screen (<wbr> adds no text).
+function typeCell(row, type) {
+  const td = cell(row, "", "mono");
+  (type ?? "").split(/(?<=\.)/).forEach((part, i) => {
+    if (i) td.appendChild(document.createElement("wbr"));
+    td.appendChild(document.createTextNode(part));
+  });
+  return td;
+}
+
 function fill(tbody, items, render, empty) {
   tbody.replaceChildren();
   if (!items.length) {
@@ -45,11 +55,22 @@ function fill(tbody, items, render, empty) {
     return;
   }
   for (const item of items) render(tbody.insertRow(), item);
+  labelCells(tbody);
+}
+
+// On a narrow screen a row of a table.stack is a card: each cell shows its column's name.
+function labelCells(tbody) {
+  const names = [...tbody.closest("table").tHead.rows[0].cells].map((th) => th.textContent);
+  for (const row of tbody.rows) {
+    [...row.cells].forEach((td, i) => {
+      if (td.colSpan === 1 && names[i]) td.dataset.label = names[i];
+    });
+  }
 }
 
 function setState(text, on) {
   const pill = $("stream-state");
-  pill.textContent = `stream: ${text}`;
+  pill.textContent = TEXT.stream(text);
   pill.className = `pill ${on ? "on" : "off"}`;
 }
 
@@ -74,22 +95,22 @@ async function connect(resume = false) {
     const { ticket } = await api("/v1/stream/tickets", { method: "POST" });
     params.set("ticket", ticket);
   } catch (error) {
-    setState(`no access (${error.message})`, false);
+    setState(TEXT.state.denied(error.message), false);
     return;
   }
   source = new EventSource(`/v1/stream?${params}`);
-  setState("connecting", false);
+  setState(TEXT.state.connecting, false);
   source.addEventListener("ready", (message) => {
     if (message.lastEventId) lastId = message.lastEventId;
     live = true;
     failedResumes = 0;
-    setState("live", true);
+    setState(TEXT.state.live, true);
   });
-  source.addEventListener("failure", () => setState("broker unavailable", false));
+  source.addEventListener("failure", () => setState(TEXT.state.broker, false));
   source.onerror = () => {
     // EventSource would reconnect by itself with the same URL, but a ticket opens one
     // connection only (a second use is refused): close it and connect with a new ticket
-    setState("reconnecting", false);
+    setState(TEXT.state.reconnecting, false);
     if (!live && lastId) failedResumes += 1;
     source.close();
     setTimeout(() => connect(true), 3000);
@@ -101,31 +122,95 @@ async function connect(resume = false) {
     const row = $("events").insertRow(0);
     row.className = "fresh";
     row.dataset.eventId = event.id;
-    cell(row, new Date(event.time).toLocaleTimeString());
-    cell(row, event.type, "mono");
+    row.title = `${event.topic}/${event.partition}@${event.offset} ${event.id}`;
+    cell(row, new Date(event.time).toLocaleTimeString(LOCALE));
+    typeCell(row, event.type);
     cell(row, event.subject, "mono");
-    cell(row, `${event.topic}/${event.partition}@${event.offset}`, "mono");
-    cell(row, event.id, "mono");
+    cell(row, `${event.topic}/${event.partition}@${event.offset}`, "mono hide-narrow");
+    cell(row, event.id, "mono hide-narrow");
     if (event.error) row.classList.add("bad");
     while ($("events").rows.length > MAX_ROWS) $("events").deleteRow(-1);
   };
 }
 
-// The ranking column reads in Norwegian (bokmål) when the browser asks for it (nb, nn, no),
-// in English otherwise; ?lang=nb or ?lang=en chooses.
-const LANG = (() => {
-  const asked = new URLSearchParams(location.search).get("lang");
-  if (asked === "nb" || asked === "en") return asked;
-  return (navigator.languages || [navigator.language]).some((l) => /^(nb|nn|no)\b/i.test(l || "")) ? "nb" : "en";
-})();
+// Every text on the page in Norwegian (bokmål) or English: the server chose the page's
+// language (?lang=nb|en, else Accept-Language) and wrote it in <html lang>; the link in the
+// header switches. Elements name their text with data-text (data-placeholder for inputs).
+const LANG = document.documentElement.lang === "nb" ? "nb" : "en";
+const LOCALE = LANG === "nb" ? "nb-NO" : "en-GB";
 const TEXT = {
   en: {
+    title: "NIC operations",
+    tokenLabel: "Bearer token (operations)",
+    use: "Use",
+    stream: (state) => `stream: ${state}`,
+    state: {
+      off: "not connected",
+      connecting: "connecting",
+      live: "live",
+      reconnecting: "reconnecting",
+      broker: "broker unavailable",
+      token: "needs a token",
+      denied: (why) => `no access (${why})`,
+    },
+    liveEvents: "Live events",
+    filterType: "type, e.g. application.submitted",
+    filterSubject: "subject (application id)",
+    filterCall: "call id",
+    filter: "Filter",
+    pause: "Pause",
+    resume: "Resume",
+    time: "time",
+    type: "type",
+    subject: "subject",
+    topic: "topic",
+    eventId: "event id",
+    pipeline: "Pipeline per call",
+    call: "call",
+    submitted: "submitted",
+    assessed: "assessed",
+    eligible: "eligible",
+    scored: "scored",
+    recommended: "recommended",
+    noApplications: "no applications yet",
+    services: "Services",
+    service: "service",
+    broker: "broker",
+    backlog: "outbox backlog",
+    oldest: "oldest unsent",
+    lag: "consumer lag",
+    deadLetters: "dead letters",
+    noServices: "no services configured",
+    up: "ok",
+    down: "down",
+    seconds: (n) => `${n} s`,
+    deadLettersHeading: "Dead letters",
+    error: "error",
+    at: "at",
+    replays: "replays",
+    applied: (n) => `${n} (applied)`,
+    replay: "Replay",
+    replayed: "Replayed",
+    failed: "Failed",
+    none: "none",
+    where: "Where is application…",
+    applicationId: "application id",
+    find: "Find",
+    steps: { submitted: "submitted", assessed: "assessed", scored: "scored", recommended: "recommended" },
+    statuses: {
+      done: "done",
+      waiting: "waiting",
+      stuck: "stuck",
+      unknown: "unknown",
+      not_reached: "not reached",
+      not_applicable: "not applicable",
+    },
     heading: "ranking",
-    none: "not published",
+    notPublished: "not published",
     current: "current",
     stale: "stale — republish",
     staleTitle: (v) => `Version ${v} no longer matches its facts: an officer must publish again`,
-    call: "the call",
+    theCall: "the call",
     why: "Stale because:",
     more: (n) => `… and ${n} more`,
     reasons: {
@@ -139,12 +224,77 @@ const TEXT = {
     },
   },
   nb: {
+    title: "NIC drift",
+    tokenLabel: "Bearer-token (drift)",
+    use: "Bruk",
+    stream: (state) => `strøm: ${state}`,
+    state: {
+      off: "ikke tilkoblet",
+      connecting: "kobler til",
+      live: "direkte",
+      reconnecting: "kobler til igjen",
+      broker: "megleren svarer ikke",
+      token: "trenger en token",
+      denied: (why) => `ingen tilgang (${why})`,
+    },
+    liveEvents: "Hendelser direkte",
+    filterType: "type, f.eks. application.submitted",
+    filterSubject: "gjelder (søknads-id)",
+    filterCall: "utlysnings-id",
+    filter: "Filtrer",
+    pause: "Pause",
+    resume: "Fortsett",
+    time: "tid",
+    type: "type",
+    subject: "gjelder",
+    topic: "emne",
+    eventId: "hendelses-id",
+    pipeline: "Saksflyt per utlysning",
+    call: "utlysning",
+    submitted: "sendt inn",
+    assessed: "vurdert",
+    eligible: "kvalifisert",
+    scored: "panelvurdert",
+    recommended: "innstilt",
+    noApplications: "ingen søknader ennå",
+    services: "Tjenester",
+    service: "tjeneste",
+    broker: "megler",
+    backlog: "usendt i utboksen",
+    oldest: "eldste usendte",
+    lag: "etterslep",
+    deadLetters: "døde meldinger",
+    noServices: "ingen tjenester satt opp",
+    up: "ok",
+    down: "nede",
+    seconds: (n) => `${n} s`,
+    deadLettersHeading: "Døde meldinger",
+    error: "feil",
+    at: "tidspunkt",
+    replays: "avspillinger",
+    applied: (n) => `${n} (tatt inn)`,
+    replay: "Spill av",
+    replayed: "Spilt av",
+    failed: "Feilet",
+    none: "ingen",
+    where: "Hvor er søknaden…",
+    applicationId: "søknads-id",
+    find: "Finn",
+    steps: { submitted: "sendt inn", assessed: "vurdert", scored: "panelvurdert", recommended: "innstilt" },
+    statuses: {
+      done: "ferdig",
+      waiting: "venter",
+      stuck: "står fast",
+      unknown: "ukjent",
+      not_reached: "ikke nådd",
+      not_applicable: "gjelder ikke",
+    },
     heading: "rangering",
-    none: "ikke publisert",
+    notPublished: "ikke publisert",
     current: "gjeldende",
     stale: "utdatert — publiser på nytt",
     staleTitle: (v) => `Versjon ${v} stemmer ikke lenger med fakta: en saksbehandler må publisere på nytt`,
-    call: "utlysningen",
+    theCall: "utlysningen",
     why: "Utdatert fordi:",
     more: (n) => `… og ${n} til`,
     reasons: {
@@ -158,13 +308,26 @@ const TEXT = {
     },
   },
 }[LANG];
+
+// The static texts, the title and the link to the other language.
+function translate() {
+  document.title = TEXT.title;
+  for (const el of document.querySelectorAll("[data-text]")) el.textContent = TEXT[el.dataset.text];
+  for (const el of document.querySelectorAll("[data-placeholder]")) el.placeholder = TEXT[el.dataset.placeholder];
+  const other = LANG === "nb" ? "en" : "nb";
+  const toggle = $("lang-toggle");
+  toggle.href = `?lang=${other}`;
+  toggle.hreflang = other;
+  toggle.lang = other;
+  toggle.textContent = other === "nb" ? "Norsk" : "English";
+}
 const MAX_REASONS = 6;
 
 function rankingCell(row, ranking) {
   const td = row.insertCell();
   td.className = "ranking";
   if (!ranking || ranking.version === null) {
-    td.textContent = TEXT.none;
+    td.textContent = TEXT.notPublished;
     td.classList.add("muted");
     return;
   }
@@ -198,7 +361,7 @@ function reasonsRow(tbody, callId, ranking) {
     label.textContent = TEXT.reasons[r.reason] ?? r.reason;
     label.title = r.reason;
     const who = document.createElement("span");
-    who.textContent = r.application_id ? r.application_id.slice(0, 8) : TEXT.call;
+    who.textContent = r.application_id ? r.application_id.slice(0, 8) : TEXT.theCall;
     if (r.application_id) {
       who.className = "mono";
       who.title = r.application_id;
@@ -225,7 +388,7 @@ async function refreshCounts() {
       row.classList.add("stale");
       reasonsRow(row.parentElement, c.call_id, c.ranking);
     }
-  }, "no applications yet");
+  }, TEXT.noApplications);
 }
 
 async function refreshServices() {
@@ -237,12 +400,12 @@ async function refreshServices() {
       return;
     }
     const st = s.status;
-    cell(row, st.broker_connected ? "ok" : "down", st.broker_connected ? "ok" : "bad");
+    cell(row, st.broker_connected ? TEXT.up : TEXT.down, st.broker_connected ? "ok" : "bad");
     cell(row, st.outbox_unsent);
-    cell(row, `${Math.round(st.outbox_oldest_unsent_age_s)} s`);
+    cell(row, TEXT.seconds(Math.round(st.outbox_oldest_unsent_age_s)));
     cell(row, st.consumer_lag.reduce((sum, p) => sum + p.lag, 0));
     cell(row, `${st.dead_letters_unreplayed} / ${st.dead_letters}`, st.dead_letters_unreplayed ? "bad" : "");
-  }, "no services configured");
+  }, TEXT.noServices);
 }
 
 async function refreshDeadLetters() {
@@ -251,27 +414,27 @@ async function refreshDeadLetters() {
   fill($("dead-letters"), items, (row, d) => {
     cell(row, d.service);
     cell(row, d.id);
-    cell(row, d.event_type, "mono");
+    typeCell(row, d.event_type);
     cell(row, d.key, "mono");
-    cell(row, d.error, "bad");
-    cell(row, new Date(d.dead_lettered_at).toLocaleString());
-    cell(row, d.applied ? `${d.replay_count} (applied)` : d.replay_count);
+    cell(row, d.error, "bad error");
+    cell(row, new Date(d.dead_lettered_at).toLocaleString(LOCALE));
+    cell(row, d.applied ? TEXT.applied(d.replay_count) : d.replay_count);
     const button = document.createElement("button");
-    button.textContent = "Replay";
+    button.textContent = TEXT.replay;
     button.dataset.replay = `${d.service}/${d.id}`;
     button.onclick = async () => {
       button.disabled = true;
       try {
         await api(`/v1/services/${d.service}/dead-letters/${d.id}/replay`, { method: "POST" });
-        button.textContent = "Replayed";
+        button.textContent = TEXT.replayed;
         setTimeout(refreshDeadLetters, 1500);
       } catch (error) {
-        button.textContent = "Failed";
+        button.textContent = TEXT.failed;
         button.title = error.message;
       }
     };
     row.insertCell().appendChild(button);
-  }, "none");
+  }, TEXT.none);
 }
 
 async function showTrail(id) {
@@ -280,8 +443,12 @@ async function showTrail(id) {
   list.replaceChildren();
   for (const step of trail.steps) {
     const li = document.createElement("li");
-    const when = step.at ? new Date(step.at).toLocaleString() : "";
-    li.textContent = `${step.name} (${step.service}): ${step.status} ${when} ${step.event_id ?? ""} ${step.detail ?? ""}`;
+    const when = step.at ? new Date(step.at).toLocaleString(LOCALE) : "";
+    const name = TEXT.steps[step.name] ?? step.name;
+    const status = TEXT.statuses[step.status] ?? step.status;
+    li.dataset.step = step.name;
+    li.dataset.status = step.status;
+    li.textContent = `${name} (${step.service}): ${status} ${when} ${step.event_id ?? ""} ${step.detail ?? ""}`;
     li.className = step.status === "done" ? "ok" : step.status === "stuck" ? "bad" : "";
     list.appendChild(li);
   }
@@ -294,10 +461,9 @@ async function refresh() {
 }
 
 function start() {
-  $("ranking-heading").textContent = TEXT.heading;
   if (!token()) {
     $("token-form").hidden = false;
-    setState("needs a token", false);
+    setState(TEXT.state.token, false);
     return;
   }
   connect();
@@ -309,15 +475,19 @@ $("token-form").addEventListener("submit", (e) => {
   e.preventDefault();
   sessionStorage.setItem("nic-token", $("token-input").value.trim());
   $("token-form").hidden = true;
-  start();
+  translate();
+setState(TEXT.state.off, false);
+start();
 });
 $("filter-form").addEventListener("submit", (e) => { e.preventDefault(); connect(); });
 $("pause").addEventListener("click", () => {
   paused = !paused;
-  $("pause").textContent = paused ? "Resume" : "Pause";
+  $("pause").textContent = paused ? TEXT.resume : TEXT.pause;
 });
 $("trail-form").addEventListener("submit", (e) => {
   e.preventDefault();
   showTrail($("trail-id").value.trim()).catch((error) => { $("trail").textContent = error.message; });
 });
+translate();
+setState(TEXT.state.off, false);
 start();
