@@ -18,6 +18,7 @@ from nic_intake.applications.schemas import (
     BudgetSummary,
     DraftContent,
 )
+from nic_intake.applications.second_stage import followed_proposal
 from nic_intake.calls.schemas import CallStatus
 from nic_intake.calls.service import status as call_status
 from nic_intake.domain.budget import (
@@ -55,7 +56,10 @@ async def create(
 ) -> Application:
     org = applicant_org(principal)
     call = await open_call(session, body.call_id, now)
+    proposal = await followed_proposal(session, call, org, body.proposal_id)
     content = body.content.stored()
+    if proposal is not None and not body.content.model_fields_set:
+        content = dict(proposal.content)  # the formal application starts from the proposal
     app = Application(
         id=uuid.uuid4(),
         call_id=call.id,
@@ -65,7 +69,8 @@ async def create(
         status=ApplicationStatus.DRAFT.value,
         stage=None,
         content=content,
-        cluster_id=body.content.cluster_id,
+        cluster_id=uuid.UUID(content["cluster_id"]) if content.get("cluster_id") else None,
+        proposal_id=proposal.id if proposal else None,
         language=body.language,
         etag_version=1,
         submitted_version=0,
@@ -172,6 +177,7 @@ def to_out(app: Application, max_percent: int | None = None) -> ApplicationOut:
         status=ApplicationStatus(app.status),
         stage=app.stage,
         language=app.language,
+        proposal_id=app.proposal_id,
         version=app.submitted_version,
         etag=etag(app.etag_version),
         content=app.content,
