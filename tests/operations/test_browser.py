@@ -69,10 +69,10 @@ async def test_an_event_published_during_the_test_appears_on_the_ops_page(
                 ]  # newest first
 
                 counts = page.locator("#counts tr", has_text=call[:8]).locator("td")
-                # submitted 2, assessed 1, eligible 1, scored 1, recommended 1 (the page
+                # submitted 2, assessed 1, eligible 1, scored 1, recommended 1, reserve 0 (the page
                 # refreshes its counts every 5 s)
                 await expect(counts).to_have_text(
-                    [call[:8], "2", "1", "1", "1", "1", "not published"], timeout=20_000
+                    [call[:8], "2", "1", "1", "1", "1", "0", "not published"], timeout=20_000
                 )
                 await page.locator("#services tr", has_text="eligibility").wait_for()
 

@@ -15,6 +15,7 @@ import pytest
 
 from nic_shared import outbox
 from nic_shared.events.scoring import RankingPublished, RankingStale, StaleFact, StaleReason
+from tests.eligibility.stand_in import call_published
 from tests.operations.stand_ins import platform
 from tests.operations.test_browser import ARGS, ARTIFACTS, CHROMIUM
 from tests.support.services import token
@@ -33,7 +34,16 @@ HEADINGS = {
     ],
 }
 COLUMNS = {
-    "en": ["call", "submitted", "assessed", "eligible", "scored", "recommended", "ranking"],
+    "en": [
+        "call",
+        "submitted",
+        "assessed",
+        "eligible",
+        "scored",
+        "recommended",
+        "reserve",
+        "ranking",
+    ],
     "nb": [
         "utlysning",
         "sendt inn",
@@ -41,6 +51,7 @@ COLUMNS = {
         "kvalifisert",
         "panelvurdert",
         "innstilt",
+        "reserve",
         "rangering",
     ],
 }
@@ -88,7 +99,7 @@ async def _at_least(rows: Any, n: int, timeout_s: float = 60.0) -> None:
         await asyncio.sleep(0.3)
 
 
-async def _look(page: Any, lang: str, call: str) -> None:
+async def _look(page: Any, lang: str, code: str) -> None:
     """The page shows its data, all of it in `lang`."""
     await expect(page.locator("html")).to_have_attribute("lang", lang)
     await expect(page.locator("#stream-state")).to_have_text(LIVE[lang], timeout=20_000)
@@ -96,11 +107,7 @@ async def _look(page: Any, lang: str, call: str) -> None:
     await expect(page.locator("#counts").locator("xpath=..").locator("th")).to_have_text(
         COLUMNS[lang]
     )
-    await (
-        page.locator("#counts tr", has_text=call[:8])
-        .locator(".badge.stale")
-        .wait_for(timeout=20_000)
-    )
+    await page.locator("#counts tr", has_text=code).locator(".badge.stale").wait_for(timeout=20_000)
     await expect(page.locator("button[data-replay]").first).to_have_text(
         REPLAY[lang], timeout=20_000
     )
@@ -118,6 +125,9 @@ async def test_the_ops_page_reads_in_norwegian_and_english_at_420_px_and_on_a_de
     async with platform(broker.bootstrap, new_database, topic_prefix) as p:
         intake = p.services["intake"].client
         call, poisoned = str(uuid.uuid4()), str(uuid.uuid4())
+        published = call_published(uuid.UUID(call))
+        async with p.services["intake"].app.state.db.transaction() as session:
+            await outbox.record(session, published)
         p.behaviour.poison.add(poisoned)
         await intake.post("/submit", json={"application_id": poisoned, "call_id": call})
         first = str(uuid.uuid4())
@@ -136,7 +146,7 @@ async def test_the_ops_page_reads_in_norwegian_and_english_at_420_px_and_on_a_de
                         errors: list[str] = []
                         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
                         await page.goto(url)
-                        await _look(page, lang, call)
+                        await _look(page, lang, published.code)
                         pages[(lang, width)] = (page, errors)
                 # 40 applications, 160 events, while the pages watch
                 for _ in range(40):
@@ -167,9 +177,9 @@ async def test_the_ops_page_reads_in_norwegian_and_english_at_420_px_and_on_a_de
 
                 page, _ = pages[("en", 420)]
                 await page.click("#lang-toggle")
-                await _look(page, "nb", call)
+                await _look(page, "nb", published.code)
                 await page.click("#lang-toggle")
-                await _look(page, "en", call)
+                await _look(page, "en", published.code)
             finally:
                 await browser.close()
 

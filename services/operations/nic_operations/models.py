@@ -5,7 +5,8 @@ row per application with the time it reached each step. Webhook subscriptions, t
 deliveries the consumer queues for them, and one row per delivery attempt. The ids of
 stream tickets already used, so that each is used once across every instance.
 `call_rankings`: per call, the latest published ranking version and whether later facts
-made it stale (with the reasons: application ids and reason codes only).
+made it stale (with the reasons: application ids and reason codes only). `pipeline_calls`:
+per call its public code and titles, from CallPublished, so people see calls by code.
 """
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ pipeline = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 Index("ix_pipeline_applications_call_id", pipeline.c.call_id)
+
+calls = Table(
+    "pipeline_calls",
+    Base.metadata,
+    Column("call_id", String(64), primary_key=True),
+    Column("code", String(64), nullable=False),
+    Column("title_nb", Text),
+    Column("title_en", Text),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
 
 subscriptions = Table(
     "webhook_subscriptions",

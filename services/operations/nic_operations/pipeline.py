@@ -4,7 +4,12 @@ Operations reads every topic in its own consumer group (`nic-operations`), never
 services' groups. Each event, in one transaction with its inbox row: the application's
 step in `pipeline_applications` is stamped, and a webhook delivery is queued for every
 subscription that wants it. Ranking publications and stale marks update the call's row in
-`call_rankings` (see `rankings`), shown with the counts.
+`call_rankings` (see `rankings`), shown with the counts; a published call's code and
+titles go to `pipeline_calls`.
+
+`recommended` counts the applications whose latest FundingRecommended says recommended;
+reserve and not recommended are counted apart (a ranking of 11 recommended and 20 reserve
+is 11 and 20, not 31).
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_operations import rankings, webhooks
-from nic_operations.models import pipeline
+from nic_operations.models import calls, pipeline
 from nic_shared.consumer import Subscription
 from nic_shared.db import notify_commit
 from nic_shared.events import CATALOGUE, CloudEvent, EventPayload
 from nic_shared.events.eligibility import EligibilityAssessed, EligibilityOverridden
-from nic_shared.events.intake import ApplicationSubmitted, ApplicationWithdrawn
+from nic_shared.events.intake import ApplicationSubmitted, ApplicationWithdrawn, CallPublished
 from nic_shared.events.scoring import FundingRecommended, PanelScored
 
 
@@ -75,9 +80,27 @@ async def handle(
             await session.execute(
                 update(pipeline).where(pipeline.c.application_id == application_id).values(**values)
             )
+    if isinstance(payload, CallPublished):
+        await _record_call(session, payload)
     await rankings.record(session, payload)
     if await webhooks.enqueue(session, event):
         notify_commit(session)  # wakes the delivery worker once this commits
+
+
+async def _record_call(session: AsyncSession, payload: CallPublished) -> None:
+    """The call's code and titles, as last published."""
+    call_id = str(payload.call_id)
+    values = {
+        "code": payload.code,
+        "title_nb": payload.title_nb,
+        "title_en": payload.title_en,
+        "updated_at": datetime.now(UTC),
+    }
+    exists = await session.scalar(select(calls.c.call_id).where(calls.c.call_id == call_id))
+    if exists is None:
+        await session.execute(insert(calls).values(call_id=call_id, **values))
+    else:
+        await session.execute(update(calls).where(calls.c.call_id == call_id).values(**values))
 
 
 SUBSCRIPTIONS: list[Subscription[Any]] = [
@@ -87,11 +110,18 @@ SUBSCRIPTIONS: list[Subscription[Any]] = [
 
 class CallCounts(BaseModel):
     call_id: str
+    call_code: str | None = None
+    """The call's public code, once its CallPublished has been seen."""
+    call_title_nb: str | None = None
+    call_title_en: str | None = None
     submitted: int
     assessed: int
     eligible: int
     scored: int
     recommended: int
+    """Applications whose latest funding recommendation is `recommended`."""
+    reserve: int = 0
+    not_recommended: int = 0
     withdrawn: int
     last_change: datetime | None
     ranking: rankings.RankingState | None = None
@@ -107,7 +137,9 @@ async def counts(session: AsyncSession, call_id: str | None = None) -> list[Call
             func.count(p.assessed_at),
             func.count().filter(p.eligibility_outcome == "eligible"),
             func.count(p.scored_at),
-            func.count(p.recommended_at),
+            func.count().filter(p.funding_outcome == "recommended"),
+            func.count().filter(p.funding_outcome == "reserve"),
+            func.count().filter(p.funding_outcome == "not_recommended"),
             func.count(p.withdrawn_at),
             func.max(p.updated_at),
         )
@@ -126,8 +158,10 @@ async def counts(session: AsyncSession, call_id: str | None = None) -> list[Call
             eligible=r[3],
             scored=r[4],
             recommended=r[5],
-            withdrawn=r[6],
-            last_change=r[7].replace(tzinfo=UTC) if r[7] and r[7].tzinfo is None else r[7],
+            reserve=r[6],
+            not_recommended=r[7],
+            withdrawn=r[8],
+            last_change=r[9].replace(tzinfo=UTC) if r[9] and r[9].tzinfo is None else r[9],
         )
         for r in rows
     ]
@@ -153,4 +187,13 @@ async def counts(session: AsyncSession, call_id: str | None = None) -> list[Call
             )
         )
     out.sort(key=lambda c: c.last_change or datetime.min.replace(tzinfo=UTC), reverse=True)
+    named = await session.execute(
+        select(calls.c.call_id, calls.c.code, calls.c.title_nb, calls.c.title_en).where(
+            calls.c.call_id.in_([c.call_id for c in out])
+        )
+    )
+    by_id = {c.call_id: c for c in out}
+    for call_id, code, title_nb, title_en in named.all():
+        row = by_id[call_id]
+        row.call_code, row.call_title_nb, row.call_title_en = code, title_nb, title_en
     return out

@@ -172,6 +172,7 @@ const TEXT = {
     eligible: "eligible",
     scored: "scored",
     recommended: "recommended",
+    reserve: "reserve",
     noApplications: "no applications yet",
     services: "Services",
     service: "service",
@@ -256,6 +257,7 @@ const TEXT = {
     eligible: "kvalifisert",
     scored: "panelvurdert",
     recommended: "innstilt",
+    reserve: "reserve",
     noApplications: "ingen søknader ennå",
     services: "Tjenester",
     service: "tjeneste",
@@ -347,7 +349,7 @@ function reasonsRow(tbody, callId, ranking) {
   row.className = "stale reasons-row";
   row.dataset.call = callId;
   const td = row.insertCell();
-  td.colSpan = 7;
+  td.colSpan = 8;
   const list = document.createElement("ul");
   list.className = "reasons";
   const heading = document.createElement("li");
@@ -381,8 +383,13 @@ async function refreshCounts() {
   const calls = await api("/v1/pipeline/calls");
   fill($("counts"), calls, (row, c) => {
     row.dataset.call = c.call_id;
-    cell(row, c.call_id.slice(0, 8), "mono").title = c.call_id;
-    for (const key of ["submitted", "assessed", "eligible", "scored", "recommended"]) cell(row, c[key]);
+    // the call's code once its publication was seen; before that the start of its id
+    const name = cell(row, c.call_code ?? c.call_id.slice(0, 8), c.call_code ? "code" : "mono");
+    const title = LANG === "nb" ? c.call_title_nb : c.call_title_en;
+    name.title = title ? `${title} (${c.call_id})` : c.call_id;
+    for (const key of ["submitted", "assessed", "eligible", "scored", "recommended", "reserve"]) {
+      cell(row, c[key]);
+    }
     rankingCell(row, c.ranking);
     if (c.ranking?.stale) {
       row.classList.add("stale");
