@@ -86,10 +86,16 @@ async def test_trail_shows_every_step_of_a_recommended_application_and_where_oth
         assert (row["scored"], row["recommended"]) == (1, 1)
 
         statuses = (await ops.get("/v1/services/status", headers=OPS)).json()
-        assert [s["service"] for s in statuses] == ["intake", "eligibility", "scoring", "registry"]
+        assert [s["service"] for s in statuses] == [
+            "intake",
+            "eligibility",
+            "scoring",
+            "registry",
+            "operations",  # its own consumer's, read directly
+        ]
         assert all(s["reachable"] == "ok" for s in statuses)
         by_name = {s["service"]: s["status"] for s in statuses}
         assert by_name["eligibility"]["dead_letters"] == 1
         assert by_name["intake"]["consumer_connected"] is None
         letters = (await ops.get("/v1/services/dead-letters", headers=OPS)).json()
-        assert [len(s["items"]) for s in letters] == [0, 1, 0, 0]
+        assert [len(s["items"]) for s in letters] == [0, 1, 0, 0, 0]

@@ -1,6 +1,7 @@
 """What the ops page reads besides the stream: where an application is, pipeline counts per
 call, every service's status and dead letters (asked with the caller's token, so each
-service decides what that caller sees and audits it), and the page itself."""
+service decides what that caller sees and audits it; operations' own, from its consumer,
+read here directly under the name `operations`), and the page itself."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from importlib import resources
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from nic_operations import pipeline, trail
+from nic_shared import ops_dead_letters, ops_events
 from nic_shared.auth import Principal, require
 from nic_shared.db import SessionDep
 from nic_shared.i18n import Lang, language
@@ -29,9 +31,18 @@ router = APIRouter(
 Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
 
 
+OWN = "operations"
+"""Operations' own name among the services: its consumer dead-letters too."""
+
+
 def _services(request: Request) -> trail.ServiceClient:
     client: trail.ServiceClient = request.app.state.services
     return client
+
+
+def _own(request: Request) -> bool:
+    """Whether operations answers for itself (not configured as one of the services)."""
+    return OWN not in _services(request).urls
 
 
 # ---- where is X, counts, status, dead letters -------------------------------------------
@@ -64,13 +75,22 @@ class ServiceStatus(BaseModel):
 
 
 @router.get("/v1/services/status", tags=["services"], summary="Every service's /v1/ops/status")
-async def services_status(request: Request, _who: Operator) -> list[ServiceStatus]:
+async def services_status(
+    request: Request, session: SessionDep, who: Operator
+) -> list[ServiceStatus]:
     services = _services(request)
     answers = await services.each("/v1/ops/status", request.headers.get("authorization"))
-    return [
+    found = [
         ServiceStatus(service=name, url=services.urls[name], reachable=status, status=answer)
         for name, (answer, status) in answers.items()
     ]
+    if _own(request):
+        own = await ops_events.ops_status(request, session, who)
+        url = str(request.base_url).rstrip("/")
+        found.append(
+            ServiceStatus(service=OWN, url=url, reachable="ok", status=own.model_dump(mode="json"))
+        )
+    return found
 
 
 class ServiceDeadLetters(BaseModel):
@@ -84,7 +104,8 @@ class ServiceDeadLetters(BaseModel):
 )
 async def services_dead_letters(
     request: Request,
-    _who: Operator,
+    session: SessionDep,
+    who: Operator,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     replayed: bool | None = None,
 ) -> list[ServiceDeadLetters]:
@@ -94,10 +115,17 @@ async def services_dead_letters(
         limit=limit,
         replayed=None if replayed is None else str(replayed).lower(),
     )
-    return [
+    found = [
         ServiceDeadLetters(service=name, reachable=status, items=(answer or {}).get("items", []))
         for name, (answer, status) in answers.items()
     ]
+    if _own(request):
+        page = await ops_dead_letters.ops_list_dead_letters(
+            request, session, who, type=None, replayed=replayed, limit=limit, cursor=None
+        )
+        items = [item.model_dump(mode="json") for item in page.items]
+        found.append(ServiceDeadLetters(service=OWN, reachable="ok", items=items))
+    return found
 
 
 @router.post(
@@ -107,9 +135,16 @@ async def services_dead_letters(
     summary="Replay one service's dead letter (passed on with the caller's token)",
 )
 async def replay_service_dead_letter(
-    service: str, dead_letter_id: int, request: Request, _who: Operator
+    service: str,
+    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    session: SessionDep,
+    who: Operator,
 ) -> Response:
     services = _services(request)
+    if service == OWN and _own(request):
+        done = await ops_dead_letters.ops_replay_dead_letter(dead_letter_id, request, session, who)
+        return Response(done.model_dump_json(), status_code=202, media_type="application/json")
     if service not in services.urls:
         raise NotFound(f"no service {service}")
     try:
