@@ -28,9 +28,12 @@ test: install
 demo: install
 	$(PY) -m demo
 
-## the deadline rush on SQLite and on PostgreSQL (about 5 minutes each), see docs/benchmarks.md
+## intake's submit against a bare insert with wrk (about 4 minutes), then the deadline rush on
+## SQLite and on PostgreSQL (about 5 minutes each), see docs/benchmarks.md
 bench: install
 	deploy/ensure-postgres.sh
+	deploy/ensure-wrk.sh
+	$(PY) bench/submit_wrk_bench.py
 	$(PY) bench/deadline_rush.py
 	$(PY) bench/deadline_rush.py --postgres
 
