@@ -1,7 +1,7 @@
 """Operations endpoints every service carries (`/v1/ops/...`, role operations or programme officer).
 
 - dead letters (`ops_dead_letters`): list, inspect, replay one or in bulk, every replay
-  audited in `ops_audit`;
+  audited in `ops_audit`; one that is not an event is discarded (`ops_discard`, audited);
 - events and status (`ops_events`): this service's part of an entity's trail, and its
   outbox backlog, consumer lag and dead letters.
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from nic_shared import ops_dead_letters, ops_events
+from nic_shared import ops_dead_letters, ops_discard, ops_events
 from nic_shared.ops_common import OPS_AUDIT, Operator, resolve_types, short_type
 from nic_shared.ops_schemas import (
     MAX_BULK_REPLAY,
@@ -65,4 +65,5 @@ router = APIRouter(
     },
 )
 router.include_router(ops_dead_letters.router)
+router.include_router(ops_discard.router)
 router.include_router(ops_events.router)

@@ -14,6 +14,7 @@ from nic_shared.events import CATALOGUE
 from nic_shared.events.redaction import scrub_error
 from nic_shared.messaging_tables import MessagingTables, define_ops_tables
 from nic_shared.ops_schemas import DeadLetterSummary
+from nic_shared.problems import NotFound
 
 OPS_AUDIT: Table = define_ops_tables(MetaData())
 """The audit table, for queries (each service's migrations create it)."""
@@ -65,6 +66,16 @@ def summary(row: Row[Any], applied: bool, full: bool) -> DeadLetterSummary:
         replay_count=row.replay_count or 0,
         applied=applied,
     )
+
+
+async def dead_letter(session: AsyncSession, tables: MessagingTables, id_: int) -> Row[Any]:
+    """One dead letter by id; 404 when there is none."""
+    row = (
+        await session.execute(select(tables.dead_letters).where(tables.dead_letters.c.id == id_))
+    ).first()
+    if row is None:
+        raise NotFound(f"no dead letter {id_}", detail_nb=f"ingen død melding {id_}")
+    return row
 
 
 async def has_audit(request: Request, session: AsyncSession) -> bool:

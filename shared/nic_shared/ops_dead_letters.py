@@ -24,7 +24,6 @@ from nic_shared.db import SessionDep
 from nic_shared.events.redaction import redact_raw
 from nic_shared.http import decode_cursor, encode_cursor
 from nic_shared.kafka import Headers, event_headers, new_producer
-from nic_shared.messaging_tables import MessagingTables
 from nic_shared.metrics import Metrics
 from nic_shared.ops_access import READ_ACTION, Read, caller_access, record_reads, view_of
 from nic_shared.ops_common import Operator
@@ -87,7 +86,7 @@ async def ops_get_dead_letter(
     who: Operator,
 ) -> DeadLetterDetail:
     tables = common.tables(request)
-    row = await _dead_letter(session, tables, dead_letter_id)
+    row = await common.dead_letter(session, tables, dead_letter_id)
     replays = []
     audit = common.OPS_AUDIT
     if await common.has_audit(request, session):
@@ -123,15 +122,6 @@ async def ops_get_dead_letter(
     )
 
 
-async def _dead_letter(session: AsyncSession, tables: MessagingTables, id_: int) -> Row[Any]:
-    row = (
-        await session.execute(select(tables.dead_letters).where(tables.dead_letters.c.id == id_))
-    ).first()
-    if row is None:
-        raise NotFound(f"no dead letter {id_}", detail_nb=f"ingen død melding {id_}")
-    return row
-
-
 @router.post(
     "/dead-letters/{dead_letter_id}/replay",
     status_code=202,
@@ -143,7 +133,7 @@ async def ops_replay_dead_letter(
     session: SessionDep,
     who: Operator,
 ) -> ReplayResult:
-    row = await _dead_letter(session, common.tables(request), dead_letter_id)
+    row = await common.dead_letter(session, common.tables(request), dead_letter_id)
     await _replay(request, session, who, [row])
     return ReplayResult(replayed=[row.id], skipped=[])
 

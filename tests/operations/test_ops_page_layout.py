@@ -18,6 +18,7 @@ from nic_shared.events.scoring import RankingPublished, RankingStale, StaleFact,
 from tests.eligibility.stand_in import call_published
 from tests.operations.stand_ins import platform
 from tests.operations.test_browser import ARGS, ARTIFACTS, CHROMIUM
+from tests.operations.test_discard import dead_letter
 from tests.support.services import token
 
 playwright_api = pytest.importorskip("playwright.async_api")
@@ -55,6 +56,7 @@ COLUMNS = {
         "rangering",
     ],
 }
+NOT_AN_EVENT = {"en": "not an event", "nb": "ikke en hendelse"}
 LIVE = {"en": "stream: live", "nb": "strøm: direkte"}
 REPLAY = {"en": "Replay", "nb": "Spill av"}
 ENGLISH_ONLY = ["Live events", "Dead letters", "Replay", "stream:", "not published", "Filter"]
@@ -129,6 +131,7 @@ async def test_the_ops_page_reads_in_norwegian_and_english_at_420_px_and_on_a_de
         async with p.services["intake"].app.state.db.transaction() as session:
             await outbox.record(session, published)
         p.behaviour.poison.add(poisoned)
+        junk = await dead_letter(p.services["eligibility"].app, event_type=None)
         await intake.post("/submit", json={"application_id": poisoned, "call_id": call})
         first = str(uuid.uuid4())
         await intake.post("/submit", json={"application_id": first, "call_id": call})
@@ -174,6 +177,20 @@ async def test_the_ops_page_reads_in_norwegian_and_english_at_420_px_and_on_a_de
                         path=str(ARTIFACTS / f"ops-{lang}-{width}.png"), full_page=True
                     )
                     assert errors == []
+
+                for (lang, _width), (page, _) in pages.items():
+                    not_an_event = NOT_AN_EVENT[lang]
+                    await expect(page.locator("#dead-letters td.muted")).to_have_text(not_an_event)
+
+                page, _ = pages[("en", 1400)]
+
+                async def accept(dialog: Any) -> None:
+                    await dialog.accept()
+
+                page.on("dialog", accept)
+                discard = page.locator(f"button[data-discard='eligibility/{junk}']")
+                await discard.click()
+                await expect(discard).to_have_count(0, timeout=20_000)
 
                 page, _ = pages[("en", 420)]
                 await page.click("#lang-toggle")

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from nic_operations import pipeline, trail
-from nic_shared import ops_dead_letters, ops_events
+from nic_shared import ops_dead_letters, ops_discard, ops_events
 from nic_shared.auth import Principal, require
 from nic_shared.db import SessionDep
 from nic_shared.i18n import Lang, language
@@ -141,18 +141,37 @@ async def replay_service_dead_letter(
     session: SessionDep,
     who: Operator,
 ) -> Response:
-    services = _services(request)
     if service == OWN and _own(request):
         done = await ops_dead_letters.ops_replay_dead_letter(dead_letter_id, request, session, who)
         return Response(done.model_dump_json(), status_code=202, media_type="application/json")
+    return await _pass_on(request, service, f"/v1/ops/dead-letters/{dead_letter_id}/replay")
+
+
+@router.post(
+    "/v1/services/{service}/dead-letters/{dead_letter_id}/discard",
+    tags=["services"],
+    summary="Discard one service's dead letter that is not an event (audited there)",
+)
+async def discard_service_dead_letter(
+    service: str,
+    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    session: SessionDep,
+    who: Operator,
+) -> Response:
+    if service == OWN and _own(request):
+        done = await ops_discard.ops_discard_dead_letter(dead_letter_id, request, session, who)
+        return Response(done.model_dump_json(), media_type="application/json")
+    return await _pass_on(request, service, f"/v1/ops/dead-letters/{dead_letter_id}/discard")
+
+
+async def _pass_on(request: Request, service: str, path: str) -> Response:
+    """POST the path on the service with the caller's token; its answer is the answer."""
+    services = _services(request)
     if service not in services.urls:
         raise NotFound(f"no service {service}")
     try:
-        answer = await services.post(
-            service,
-            f"/v1/ops/dead-letters/{dead_letter_id}/replay",
-            request.headers.get("authorization"),
-        )
+        answer = await services.post(service, path, request.headers.get("authorization"))
     except httpx.HTTPError as exc:
         raise ServiceUnavailable(f"{service} did not answer: {type(exc).__name__}") from exc
     return Response(

@@ -192,6 +192,10 @@ const TEXT = {
     applied: (n) => `${n} (applied)`,
     replay: "Replay",
     replayed: "Replayed",
+    discard: "Discard",
+    discarded: "Discarded",
+    discardConfirm: (id) => `Discard dead letter ${id}? It is not an event; it is deleted and the discard audited.`,
+    notAnEvent: "not an event",
     failed: "Failed",
     none: "none",
     where: "Where is application…",
@@ -277,6 +281,10 @@ const TEXT = {
     applied: (n) => `${n} (tatt inn)`,
     replay: "Spill av",
     replayed: "Spilt av",
+    discard: "Forkast",
+    discarded: "Forkastet",
+    discardConfirm: (id) => `Forkaste død melding ${id}? Den er ingen hendelse; den slettes og forkastingen logges.`,
+    notAnEvent: "ikke en hendelse",
     failed: "Feilet",
     none: "ingen",
     where: "Hvor er søknaden…",
@@ -421,7 +429,8 @@ async function refreshDeadLetters() {
   fill($("dead-letters"), items, (row, d) => {
     cell(row, d.service);
     cell(row, d.id);
-    typeCell(row, d.event_type);
+    if (d.event_type) typeCell(row, d.event_type);
+    else cell(row, TEXT.notAnEvent, "muted");
     cell(row, d.key, "mono");
     cell(row, d.error, "bad error");
     cell(row, new Date(d.dead_lettered_at).toLocaleString(LOCALE));
@@ -440,8 +449,31 @@ async function refreshDeadLetters() {
         button.title = error.message;
       }
     };
-    row.insertCell().appendChild(button);
+    const actions = row.insertCell();
+    actions.className = "actions";
+    actions.appendChild(button);
+    // not an event at all: replaying only dead-letters it again, so it can be discarded
+    if (!d.event_type) actions.appendChild(discardButton(d));
   }, TEXT.none);
+}
+
+function discardButton(d) {
+  const button = document.createElement("button");
+  button.textContent = TEXT.discard;
+  button.dataset.discard = `${d.service}/${d.id}`;
+  button.onclick = async () => {
+    if (!confirm(TEXT.discardConfirm(d.id))) return;
+    button.disabled = true;
+    try {
+      await api(`/v1/services/${d.service}/dead-letters/${d.id}/discard`, { method: "POST" });
+      button.textContent = TEXT.discarded;
+      setTimeout(refreshDeadLetters, 1500);
+    } catch (error) {
+      button.textContent = TEXT.failed;
+      button.title = error.message;
+    }
+  };
+  return button;
 }
 
 async function showTrail(id) {
