@@ -110,9 +110,10 @@ class EventConsumer:
         self._paused: dict[TopicPartition, float] = {}
         self.connected = False
         self._lag_at = 0.0
-        # The last record handled per partition (offset, digest of its bytes): after a
-        # reassignment the guard checks the log still holds that record there.
+        # Per partition (offset, digest of its bytes): the last record handled, and the
+        # anchor the guard reads again after a reassignment (see ResetGuard).
         self._last: dict[TopicPartition, tuple[int, bytes]] = {}
+        self._anchors: dict[TopicPartition, tuple[int, bytes]] = {}
         self._guard: ResetGuard | None = None
         self._partition_counts: dict[str, int] | None = None
         self._counts_at = 0.0
@@ -172,7 +173,7 @@ class EventConsumer:
             ),
         )
         await self._consumer.start()
-        self._guard = ResetGuard(self._consumer, self._last)
+        self._guard = ResetGuard(self._consumer, self._last, self._anchors)
         self._consumer.subscribe(self.topics, listener=self._guard)
         self._paused.clear()
         self._pending.clear()
@@ -219,6 +220,7 @@ class EventConsumer:
                 return
             await self._commit(consumer, tp, record.offset + 1)
             self._last[tp] = (record.offset, digest(record.value))
+            self._anchors.setdefault(tp, self._last[tp])
 
     async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
         """Commit, but not forever: aiokafka retries a retriable error (such as the unknown
