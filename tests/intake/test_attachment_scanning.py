@@ -10,6 +10,7 @@ import pytest
 
 from nic_intake.attachments.scanning import ClamdScanner
 from tests.intake.builders import (
+    OTHER_ORG,
     applicant,
     attach,
     circular_content,
@@ -116,6 +117,25 @@ async def test_a_rescan_that_finds_malware_removes_the_attachment(start_intake, 
         assert found.json()["type"] == "urn:nic:problem:attachment-infected"
         listed = await intake.client.get(_listing_url(app["id"]), headers=applicant())
         assert listed.json()["items"] == []
+
+
+async def test_another_organisation_cannot_rescan_nor_learn_of_the_attachment(
+    start_intake, clamd_socket
+):
+    async with start_intake(allow_unscanned_attachments=False) as intake:
+        call = await open_call(intake.client)
+        app = await draft(intake.client, call["id"], circular_content())
+        held = (await attach(intake.client, app["id"], KIND)).json()
+        other_app = await draft(intake.client, call["id"], circular_content(), OTHER_ORG)
+        intake.app.state.scanner = ClamdScanner(f"unix:{clamd_socket}", timeout_s=30)
+        for app_id, who in ((app["id"], OTHER_ORG), (other_app["id"], OTHER_ORG)):
+            refused = await intake.client.post(
+                f"{_listing_url(app_id)}/{held['id']}/scan", headers=applicant(who)
+            )
+            assert refused.status_code == 404, refused.text
+            assert refused.headers["content-type"] == "application/problem+json"
+        listed = await intake.client.get(_listing_url(app["id"]), headers=applicant())
+        assert [a["scan_status"] for a in listed.json()["items"]] == ["unscanned"]
 
 
 async def test_a_setting_allows_unscanned_attachments_and_they_stay_marked(start_intake):
