@@ -7,6 +7,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from nic_intake.domain.call_terms import CallOverrides
 from nic_shared.events.specs import LocalText, RuleSetSpec, Scheme, ScoringSchemeSpec
@@ -54,7 +55,7 @@ class CallCreate(BaseModel):
     overrides: CallOverrides | None = Field(
         default=None, description="Per-call changes to the scheme template's defaults."
     )
-    cluster_deadline_local: datetime | None = Field(
+    cluster_deadline_local: SkipJsonSchema[None] | datetime = Field(
         default=None,
         description="A call with a cluster stage (Innovasjonsrammen): until when clusters "
         "forward their proposals, Europe/Oslo wall-clock time, no offset; after "
