@@ -110,6 +110,10 @@ async def test_only_forwarded_proposals_become_scorable_with_the_clusters_order_
     }
     assert (await scoring.assign(panel, ours[0], member)).status_code == 201
     assert (await scoring.assign(panel, ours[1], member)).status_code == 409
+    mine = await scoring.client.get(f"/v1/applications/{ours[0]}", headers=member_auth(member))
+    assert mine.json()["cluster_rank"] == 2
+    officers = await scoring.client.get(f"/v1/applications/{ours[2]}", headers=OFFICER)
+    assert officers.json()["cluster_rank"] == 1
 
     seen = await scoring.client.get(f"{base}/forwarded", headers=member_auth(member))
     assert seen.status_code == 200, seen.text

@@ -50,7 +50,10 @@ async def get_application(
         return await service.application_state(session, await application(session, application_id))
     mine = await service.assigned(session, who, application_id)
     review = await service.my_review(session, mine)
-    return service.assigned_out(mine.app, review.status if review else None, blind=mine.panel.blind)
+    out = service.assigned_out(mine.app, review.status if review else None, blind=mine.panel.blind)
+    return out.model_copy(
+        update={"cluster_rank": await service.cluster_rank(session, out.application_id)}
+    )
 
 
 @router.get(

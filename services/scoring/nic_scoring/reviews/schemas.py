@@ -68,6 +68,12 @@ class AssignedApplicationOut(BaseModel):
     requested_amount_nok: int
     submitted_at: datetime
     review_status: str | None
+    cluster_rank: int | None = Field(
+        default=None,
+        description="Innovasjonsrammen: the place its cluster gave it when forwarding (1 is "
+        "the cluster's first choice); its marks at GET /v1/calls/{call_id}/cluster-proposals/"
+        "forwarded.",
+    )
 
 
 class ConsensusIn(BaseModel):
@@ -112,3 +118,9 @@ class ApplicationStateOut(BaseModel):
     submitted_at: datetime
     assigned_member_ids: list[UUID]
     result: ResultOut | None
+    cluster_rank: int | None = Field(
+        default=None,
+        description="Innovasjonsrammen: the place its cluster gave it when forwarding (1 is "
+        "the cluster's first choice); its marks at GET /v1/calls/{call_id}/cluster-proposals/"
+        "forwarded.",
+    )

@@ -315,6 +315,12 @@ async def all_reviews(
     ]
 
 
+async def cluster_rank(session: AsyncSession, application_id: UUID) -> int | None:
+    """The rank its cluster gave it when forwarding (Innovasjonsrammen), if any."""
+    row = await session.get(models.ForwardedProposal, application_id)
+    return row.cluster_rank if row is not None and row.forwarded else None
+
+
 async def application_state(
     session: AsyncSession, app: models.ScoringApplication
 ) -> schemas.ApplicationStateOut:
@@ -327,6 +333,7 @@ async def application_state(
     ).all()
     result = await session.get(models.PanelResultRow, app.id)
     return schemas.ApplicationStateOut(
+        cluster_rank=await cluster_rank(session, app.id),
         application_id=app.id,
         call_id=app.call_id,
         status=app.status,
