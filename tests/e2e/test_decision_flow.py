@@ -23,7 +23,14 @@ from nic_scoring.main import create_app as scoring_app
 from nic_scoring.settings import ScoringSettings
 from nic_shared.events import CloudEvent
 from nic_shared.events.eligibility import AssessedApplication, EligibilityAssessed, Outcome
-from tests.e2e.test_scoring_flow import CALL, MARKS, eventually, get_json, produce_assessed
+from tests.e2e.test_scoring_flow import (
+    CALL,
+    MARKS,
+    eventually,
+    forward_all,
+    get_json,
+    produce_assessed,
+)
 from tests.intake.builders import CLUSTER_A, Clock, applicant, attach, draft, inno_content, submit
 from tests.support.services import auth, serve, service_settings
 from tests.support.smtp import smtp_server
@@ -147,6 +154,7 @@ async def test_ranking_to_decisions_letters_answers_and_a_promoted_reserve(
                 return listed if scheme and listed and len(listed) == 4 else None
 
             await eventually(scorable, "scoring knows the scheme and the applications")
+            await forward_all(i.client, s.client, clock, call_id, apps)
             await rank_in_scoring(s, call_id, apps)
             clock.now = datetime(2027, 1, 10, 9, tzinfo=UTC)
 

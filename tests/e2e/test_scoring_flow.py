@@ -85,6 +85,26 @@ async def scoring_events(bootstrap: str, topic: str, wanted: int) -> list[CloudE
     return seen
 
 
+async def forward_all(
+    intake: httpx.AsyncClient, scoring: httpx.AsyncClient, clock: Any, call_id: str, apps: list[str]
+) -> None:
+    """Innovasjonsrammen: only what the cluster forwards reaches the panel (issue 14), so
+    after the call's deadline the cluster forwards these, in this order."""
+    clock.now = datetime(2026, 12, 16, 9, tzinfo=UTC)
+    forwarded = await intake.post(
+        f"/v1/calls/{call_id}/cluster-priority",
+        json={"ranked": apps, "contact": {"name": "Kari", "email": "kari@klynge.example"}},
+        headers=auth("cluster_manager", cluster=CLUSTER_A),
+    )
+    assert forwarded.status_code == 201, forwarded.text
+
+    async def all_scorable() -> Any:
+        listed = await get_json(scoring, f"/v1/calls/{call_id}/applications", OFFICER)
+        return listed and {a["status"] for a in listed} == {"scorable"}
+
+    await eventually(all_scorable, "scoring has the cluster's forwarding")
+
+
 async def test_reviews_reach_a_ranking_and_intake_shows_the_recommendation(
     broker, new_database, topic_prefix, tmp_path
 ):
@@ -144,20 +164,7 @@ async def test_reviews_reach_a_ranking_and_intake_shows_the_recommendation(
 
         await eventually(scorable, "scoring knows the scheme and the four eligible applications")
 
-        # Innovasjonsrammen: only what the cluster forwards reaches the panel (issue 14)
-        intake.state.clock.now = datetime(2026, 12, 16, 9, tzinfo=UTC)
-        forwarded = await i.client.post(
-            f"/v1/calls/{call_id}/cluster-priority",
-            json={"ranked": apps, "contact": {"name": "Kari", "email": "kari@klynge.example"}},
-            headers=auth("cluster_manager", cluster=CLUSTER_A),
-        )
-        assert forwarded.status_code == 201, forwarded.text
-
-        async def all_scorable() -> Any:
-            listed = await get_json(s.client, f"/v1/calls/{call_id}/applications", OFFICER)
-            return listed and {a["status"] for a in listed} == {"scorable"}
-
-        await eventually(all_scorable, "scoring has the cluster's forwarding")
+        await forward_all(i.client, s.client, intake.state.clock, call_id, apps)
 
         panel = await s.client.post(
             "/v1/panels",
