@@ -213,7 +213,7 @@ async def ops_page(
 
 @router.get("/ops/{name}", include_in_schema=False)
 async def ops_asset(name: str) -> Response:
-    types = {"ops.js": "text/javascript", "ops.css": "text/css"}
+    types = {"ops.js": "text/javascript", "ops-text.js": "text/javascript", "ops.css": "text/css"}
     if name not in types:
         raise NotFound(f"no asset {name}")
     return Response(_static(name), media_type=f"{types[name]}; charset=utf-8")
