@@ -49,7 +49,7 @@ async def dead_letter(
     await dlq.send_and_wait(
         dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
     )
-    raw = record.value.decode(errors="replace") if record.value else ""
+    raw = _text(record.value) if record.value else ""
     async with db.transaction() as session:
         await session.execute(
             insert(tables.dead_letters).values(
@@ -59,14 +59,20 @@ async def dead_letter(
                 origin_topic=record.topic,
                 origin_partition=record.partition,
                 origin_offset=record.offset,
-                key=record.key.decode(errors="replace") if record.key else None,
+                key=_text(record.key) if record.key else None,
                 payload=raw,
                 traceparent=event.traceparent if event else None,
                 error_type=type(exc).__name__,
-                error=error,
+                error=error.replace("\x00", "\ufffd"),
                 attempts=attempts,
                 dead_lettered_at=datetime.now(UTC),
             )
         )
     metrics.dead_letters.labels(type=event.type if event else "unparseable").inc()
     log.error("event dead-lettered", extra={"event_id": event_id, "error": error})
+
+
+def _text(value: bytes) -> str:
+    """The bytes as text a database column holds: undecodable bytes and NUL (which
+    PostgreSQL's text refuses, failing the whole dead-lettering) become U+FFFD."""
+    return value.decode(errors="replace").replace("\x00", "\ufffd")

@@ -135,6 +135,11 @@ class ServiceSettings(BaseSettings):
 
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    ops_break_glass: bool = Field(
+        default=False,
+        description="Let the ops_break_glass role see events in full on the stream and the "
+        "ops views, every read written to ops_audit (off: it sees them redacted).",
+    )
     otel_exporter_otlp_endpoint: str | None = Field(
         default=None,
         description=(

@@ -150,6 +150,24 @@ async def test_malformed_event_goes_to_dead_letter_topic_and_later_events_still_
     await db.dispose()
 
 
+async def test_a_record_holding_a_nul_byte_is_dead_lettered_on_every_database(
+    broker, new_database, topic_prefix
+):
+    db = await harness.open_database(await new_database("harness", None))
+    cfg = harness.settings(broker.bootstrap, db.url, topic_prefix)
+    topic = f"{topic_prefix}nic.registry"
+    await harness.produce(broker.bootstrap, topic, b"{\x00 not json", harness.event_bytes("after"))
+    consumer = harness.consumer_for(db, cfg, Handled())
+    async with harness.running(consumer.run()):
+        await harness.wait_until(lambda: _count_is(db, notes, 1))
+        dead = await harness.read_topic(broker.bootstrap, f"{topic}.dlq", expect=1)
+    assert dead[0].value == b"{\x00 not json"  # the topic keeps the bytes as they were
+    async with db.transaction() as session:
+        [payload] = (await session.execute(select(tables.dead_letters.c.payload))).scalars()
+    assert payload == "{\ufffd not json"
+    await db.dispose()
+
+
 async def _count_is(db, table, n: int) -> bool:
     return await count(db, table) == n
 

@@ -46,12 +46,6 @@ class OperationsSettings(ServiceSettings):
         description="How long the stream holds events to put several topics in time order.",
     )
 
-    ops_break_glass: bool = Field(
-        default=False,
-        description="Let the ops_break_glass role see events in full on the stream and the "
-        "ops views, every read written to ops_audit (off: it sees them redacted).",
-    )
-
     allow_private_webhook_targets: bool = Field(
         default=False,
         description="Let webhooks target loopback, link-local and private addresses (tests).",
