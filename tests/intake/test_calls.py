@@ -66,6 +66,9 @@ async def test_seed_loads_the_three_calls_with_their_real_dates(new_database):
     assert deadline.replace(tzinfo=UTC) == datetime(2021, 10, 1, 14, 0, tzinfo=UTC)
     events = await outbox_events(url, "no.nic.call.published.v1")
     assert len(events) == 3
+    staged = {e["data"]["code"]: e["data"].get("cluster_stage") for e in events}
+    assert staged["IN-INNORAMME-2018-2"] is not None  # scoring gates its panel on it
+    assert staged["NIC-SIRK-2023"] is None
 
 
 async def test_a_draft_call_is_the_officers_until_it_is_published(intake):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from nic_intake.calls.stages import cluster_stage
 from nic_intake.domain.seeds import SEED_CALLS, SeedCall
 from nic_intake.models import Call, messaging
 from nic_intake.settings import IntakeSettings
@@ -61,9 +62,12 @@ async def seed(database_url: str, now: datetime | None = None) -> list[str]:
             for call in SEED_CALLS:
                 if call.code in existing:
                     continue
-                session.add(_row(call, now))
+                row = _row(call, now)
+                session.add(row)
                 await session.flush()
-                await outbox.record(session, call.published())
+                # The event announces the cluster stage the row has, as a published call's does.
+                event = call.published().model_copy(update={"cluster_stage": cluster_stage(row)})
+                await outbox.record(session, event)
                 added.append(call.code)
     finally:
         await db.dispose()
