@@ -35,9 +35,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_shared import tracing
-from nic_shared.consumer_guard import ResetGuard, digest
+from nic_shared.consumer_guard import PartitionCounts, ResetGuard, digest
 from nic_shared.db import Database
 from nic_shared.dead_lettering import dead_letter
+from nic_shared.epoch import EPOCH_TOPIC, EpochProbe
 from nic_shared.events import CloudEvent, EventPayload, parse
 from nic_shared.kafka import dlq_topic, ensure_topics, new_producer, stop_client
 from nic_shared.messaging_tables import MessagingTables
@@ -57,10 +58,6 @@ class RetryLater(Exception):
 
 class CommitTimeout(Exception):
     """An offset commit did not finish in time: reconnect (the broker may have been reset)."""
-
-
-class TopicsChanged(Exception):
-    """A subscribed topic's partition count changed: rejoin as a new group member."""
 
 
 class Poison(Exception):
@@ -115,8 +112,8 @@ class EventConsumer:
         self._last: dict[TopicPartition, tuple[int, bytes]] = {}
         self._anchors: dict[TopicPartition, tuple[int, bytes]] = {}
         self._guard: ResetGuard | None = None
-        self._partition_counts: dict[str, int] | None = None
-        self._counts_at = 0.0
+        self._epoch = EpochProbe(settings)  # kept across reconnects: a reset is a change
+        self._counts: PartitionCounts | None = None
 
     async def run(self) -> None:
         delays = backoff_delays(0.2, self.settings.consumer_backoff_max_s)
@@ -150,11 +147,16 @@ class EventConsumer:
         for client in (consumer, dlq):
             if client is not None:
                 await stop_client(client)
+        await self._epoch.close()
 
     async def _connect(self) -> None:
-        await ensure_topics(self.settings, self.topics + [dlq_topic(t) for t in self.topics])
+        epoch_topic = self.settings.topic(EPOCH_TOPIC)
+        await ensure_topics(
+            self.settings, [*self.topics, *(dlq_topic(t) for t in self.topics), epoch_topic]
+        )
         self._dlq = new_producer(self.settings)
         await self._dlq.start()
+        replaced = await self._epoch.changed(self._dlq, now_please=True)
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap,
             group_id=self.settings.consumer_group,
@@ -173,11 +175,14 @@ class EventConsumer:
             ),
         )
         await self._consumer.start()
-        self._guard = ResetGuard(self._consumer, self._last, self._anchors)
+        self._guard = ResetGuard(self._consumer, self._last, self._anchors, from_start=replaced)
+        if replaced:
+            self._last.clear()
+            self._anchors.clear()
         self._consumer.subscribe(self.topics, listener=self._guard)
         self._paused.clear()
         self._pending.clear()
-        self._partition_counts = None
+        self._counts = PartitionCounts(self.topics)
         self.connected = True
 
     async def _poll_forever(self) -> None:
@@ -190,7 +195,9 @@ class EventConsumer:
             for tp, records in batches.items():
                 await self._handle_partition(consumer, tp, records)
             await self._record_lag(consumer)
-            self._check_partition_counts(consumer)
+            if self._counts is not None:
+                self._counts.check(consumer)
+            await self._check_epoch(consumer)
 
     def _resume_due(self, consumer: AIOKafkaConsumer) -> None:
         now = time.monotonic()
@@ -379,22 +386,14 @@ class EventConsumer:
             lag = max(highwater - await consumer.position(tp), 0)
             self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
 
-    def _check_partition_counts(self, consumer: AIOKafkaConsumer) -> None:
-        """Once a second: do the subscribed topics still have the partitions they had when
-        this member joined? A broker that restarted empty re-creates topics on first use,
-        with its own default count. aiokafka then rejoins, but the embedded broker (Tansu
-        0.6) answers the same member's SyncGroup with its old assignment, so the new
-        partitions would never be read. A new member gets them all."""
-        now = time.monotonic()
-        if now - self._counts_at < 1.0:
+    async def _check_epoch(self, consumer: AIOKafkaConsumer) -> None:
+        """Every few seconds: still the broker we were reading? Until the group notices a
+        restart (a heartbeat later), the consumer fetches the fresh log from where it stood
+        in the old one and would skip what lies before."""
+        if self._dlq is None or self._guard is None:
             return
-        self._counts_at = now
-        counts = {t: len(consumer.partitions_for_topic(t) or ()) for t in self.topics}
-        if not all(counts.values()):
-            return  # not known (yet): nothing to compare
-        if self._partition_counts is None:
-            self._partition_counts = counts
-        elif counts != self._partition_counts:
-            raise TopicsChanged(
-                f"partitions per topic went from {self._partition_counts} to {counts}"
-            )
+        if await self._epoch.changed(self._dlq):
+            self._pending.clear()
+            self._paused.clear()
+            consumer.resume(*consumer.assignment())
+            await self._guard.restart_all("the broker's epoch marker changed")

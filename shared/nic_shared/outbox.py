@@ -14,19 +14,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_shared import tracing
 from nic_shared.db import Database, is_sqlite, notify_commit
+from nic_shared.epoch import EPOCH_TOPIC, EpochProbe
 from nic_shared.events import TOPICS, CloudEvent, EventPayload, new_event
 from nic_shared.kafka import (
     dlq_topic,
@@ -44,7 +43,6 @@ from nic_shared.waits import stop_if_cancelled, wake_or_timeout
 
 log = logging.getLogger(__name__)
 
-EPOCH_TOPIC = "nic.epoch"
 """One marker record: a broker that lost its data has none, or another one."""
 
 
@@ -112,9 +110,7 @@ class OutboxRelay:
         # when this relay first sent to the broker as it is now (see `_check_reset`).
         self._offsets: dict[tuple[str, int], int] = {}
         self._sending_since: datetime | None = None
-        self._probe: AIOKafkaConsumer | None = None
-        self._probed_at = 0.0
-        self._epoch: bytes | None = None  # the broker's epoch marker, see `_probe_for_reset`
+        self._epoch = EpochProbe(settings)  # see `_probe_for_reset`
         # Rows sent whose marking failed (e.g. no database connection free): marked on the
         # next pass, never sent again.
         self._unmarked: tuple[list[int], datetime] | None = None
@@ -176,10 +172,9 @@ class OutboxRelay:
     async def _disconnect(self) -> None:
         self.connected = False
         producer, self._producer = self._producer, None
-        probe, self._probe = self._probe, None
-        for client in (producer, probe):
-            if client is not None:
-                await stop_client(client)
+        if producer is not None:
+            await stop_client(producer)
+        await self._epoch.close()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows in order and mark them sent; returns the count.
@@ -249,30 +244,17 @@ class OutboxRelay:
         self._unmarked = None
 
     async def _probe_for_reset(self, *, now_please: bool = False) -> None:
-        """Every few seconds: is this still the broker we sent to? The first record of the
-        epoch topic is a marker the first relay to find the topic empty writes. An empty
-        topic or another marker means the broker lost its data (the embedded broker keeps
-        it in memory); offsets alone cannot tell, as topics may come back with other
-        partition counts and grow past where they were. What this relay sent since it first
-        sent then goes again; consumers dedupe."""
-        now = time.monotonic()
-        if self._producer is None or (not now_please and now - self._probed_at < 2.0):
+        """Every few seconds: is this still the broker we sent to (`nic_shared.epoch`)?
+        Offsets alone cannot tell, as topics may come back with other partition counts and
+        grow past where they were. What this relay sent since it first sent then goes
+        again; consumers dedupe."""
+        if self._producer is None:
             return
-        self._probed_at = now
-        try:
-            async with asyncio.timeout(8.0):
-                epoch = await self._read_epoch()
-        except (KafkaError, TimeoutError) as exc:
-            # The broker is away, or this client lost track of it: a fresh one next time.
-            log.info("epoch probe failed", extra={"error": repr(exc)})
-            probe, self._probe = self._probe, None
-            if probe is not None:
-                await stop_client(probe)
-            return
-        previous, self._epoch = self._epoch, epoch
-        if previous is None or previous == epoch or self._sending_since is None:
+        if not await self._epoch.changed(self._producer, now_please=now_please):
             return
         since = self._sending_since
+        if since is None:
+            return
         self._offsets.clear()
         self._sending_since = None
         count = await republish_sent_since(self.db, self.tables, since)
@@ -280,35 +262,6 @@ class OutboxRelay:
             "the broker lost its data (its epoch marker changed); republishing",
             extra={"events": count, "sent_since": since.isoformat()},
         )
-
-    async def _read_epoch(self) -> bytes:
-        """The broker's epoch marker, written first by whoever finds the topic empty."""
-        assert self._producer is not None
-        if self._probe is None:
-            self._probe = AIOKafkaConsumer(
-                bootstrap_servers=self.settings.kafka_bootstrap,
-                enable_auto_commit=False,
-                request_timeout_ms=self.settings.kafka_request_timeout_ms,
-            )
-            await self._probe.start()
-        tp = TopicPartition(self.settings.topic(EPOCH_TOPIC), 0)
-        self._probe.assign([tp])
-        if (await self._probe.end_offsets([tp]))[tp] == 0:
-            marker = uuid.uuid4().hex.encode()
-            await refresh_metadata(self._producer)
-            await self._producer.send_and_wait(tp.topic, value=marker, key=b"epoch", partition=0)
-        self._probe.resume(tp)
-        try:
-            for _ in range(5):
-                self._probe.seek(tp, 0)
-                records = (await self._probe.getmany(tp, timeout_ms=1000)).get(tp, [])
-                if records:
-                    return bytes(records[0].value or b"")
-        finally:
-            # No fetch in flight between probes: aiokafka's consumer may not stop when
-            # one was under way as the broker went away.
-            self._probe.pause(tp)
-        raise TimeoutError("the epoch marker could not be read")
 
     async def _check_reset(self, sent: list[RecordMetadata], sent_at: datetime) -> None:
         """A partition's offsets only grow, unless the broker lost its data (the embedded

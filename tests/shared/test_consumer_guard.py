@@ -28,6 +28,10 @@ class Consumer:
     begin: int = 0
     committed_offset: int | None = None
     seeks: list[Any] = field(default_factory=list)
+    assigned: set[TopicPartition] = field(default_factory=set)
+
+    def assignment(self) -> set[TopicPartition]:
+        return self.assigned
 
     async def end_offsets(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
         return dict.fromkeys(tps, self.end)
@@ -72,8 +76,48 @@ async def test_the_same_log_resumes_after_the_last_record_handled_without_handli
     await guard.on_partitions_assigned([TP])
     assert not await guard.verified(TP, Record(4, b"four"))
     assert consumer.seeks == [4, 10]
-    assert TP not in anchors  # the next record handled anchors the next check
+    assert anchors[TP] == (4, digest(b"four"))  # known to be in this log: it stays
     assert await guard.verified(TP, Record(10, b"ten"))  # nothing pending: handled
+
+
+async def test_a_fresh_log_read_right_after_a_check_is_still_caught_by_the_kept_anchor():
+    # Checked at 4, then the broker came back empty and the member read 10 of the fresh log
+    # before it noticed: the anchor is still the record checked, not the fresh one.
+    anchors = {TP: (4, digest(b"four"))}
+    last = {TP: (9, digest(b"nine"))}
+    consumer = Consumer(end=12, committed_offset=10)
+    guard = _guard(consumer, last, anchors)
+    await guard.on_partitions_assigned([TP])
+    await guard.verified(TP, Record(4, b"four"))
+    last[TP] = (10, digest(b"fresh ten"))
+    anchors.setdefault(TP, last[TP])  # what the consumer does after handling a record
+    await guard.on_partitions_assigned([TP])
+    assert not await guard.verified(TP, Record(4, b"fresh four"))
+    assert consumer.seeks[-1] == "beginning"
+
+
+async def test_a_changed_epoch_starts_every_assigned_partition_over():
+    other = TopicPartition("t", 1)
+    anchors = {TP: (4, digest(b"four"))}
+    last = {TP: (9, digest(b"nine")), other: (2, digest(b"two"))}
+    consumer = Consumer(end=12, assigned={TP, other})
+    guard = _guard(consumer, last, anchors)
+    await guard.restart_all("the broker's epoch marker changed")
+    assert consumer.seeks == ["beginning", "beginning"]
+    assert last == {} and anchors == {}
+    assert not guard.from_start  # done now; a later assignment checks as usual
+
+
+async def test_a_changed_epoch_between_assignments_starts_the_next_assignment_over():
+    last = {TP: (9, digest(b"nine"))}
+    consumer = Consumer(end=12, committed_offset=10)
+    guard = _guard(consumer, last, {})
+    await guard.restart_all("the broker's epoch marker changed")
+    assert consumer.seeks == []
+    await guard.on_partitions_assigned([TP])
+    assert consumer.seeks == ["beginning"]
+    await guard.on_partitions_assigned([TP])  # once: the next one checks as usual
+    assert consumer.seeks == ["beginning"]
 
 
 async def test_a_log_that_ends_before_the_anchor_is_read_from_the_beginning():
