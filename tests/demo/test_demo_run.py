@@ -10,11 +10,12 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from demo.generator import generate_circular_call
 from demo.platform import Platform
-from demo.run import Demo, Report, render
+from demo.run import Demo, Report, bearer, render
 from tests.demo.occupied import default_ports_taken, developer_settings_in_the_shell
 
 
@@ -47,8 +48,10 @@ async def _run(platform: Platform, *, consensus: bool) -> Report:
 async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> None:
     data = generate_circular_call()
     eligible = [a for a in data.applications if a.eligible]
+    reports: list[Report] = []
     for consensus in (False, True):
         report = await _run(platform, consensus=consensus)
+        reports.append(report)
         assert report.mismatches == []
         assert len(report.ranking) == len(eligible)
         assert len(report.ineligible) == 5
@@ -74,6 +77,39 @@ async def test_the_demo_ranks_the_call_and_can_run_again(platform: Platform) -> 
             break
         await asyncio.sleep(0.1)
     assert len(_letters(platform)) >= want
+    for report in reports:
+        await _ops_counts_match(platform, report, submitted=len(data.applications))
+
+
+async def _ops_counts_match(platform: Platform, report: Report, *, submitted: int) -> None:
+    """The ops page's pipeline counts for a finished call are the services' own numbers."""
+    outcomes = [e["outcome"] for e in report.ranking]
+    want = {
+        "call_code": report.call_code,
+        "submitted": submitted,
+        "assessed": submitted,
+        "eligible": len(report.ranking),
+        "scored": len(report.ranking),
+        "recommended": outcomes.count("recommended"),
+        "reserve": outcomes.count("reserve"),
+        "not_recommended": outcomes.count("not_recommended"),
+        "withdrawn": 0,
+    }
+    got: dict[str, object] = {}
+    async with httpx.AsyncClient(base_url=platform.operations_url, timeout=10) as client:
+        for _ in range(300):  # operations consumes the last events after the demo: up to 30 s
+            answer = await client.get(
+                "/v1/pipeline/calls",
+                params={"call_id": report.call_id},
+                headers=bearer(roles=["operations"], subject="test-operator"),
+            )
+            assert answer.status_code == 200, answer.text
+            rows = answer.json()
+            got = {k: rows[0].get(k) for k in want} if rows else {}
+            if got == want:
+                break
+            await asyncio.sleep(0.1)
+    assert got == want
 
 
 def _letters(platform: Platform) -> list[Path]:
