@@ -22,6 +22,7 @@ from nic_intake.letters import api as letters_api
 from nic_intake.messages import api as messages_api
 from nic_intake.models import MailMessage, messaging
 from nic_intake.priority import api as priority_api
+from nic_intake.priority.sweep import cluster_stage_sweep
 from nic_intake.public import api as public_api
 from nic_intake.public import models as public_models  # noqa: F401  (call_documents table)
 from nic_intake.results import api as results_api
@@ -68,6 +69,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
             resources=[
                 mail_worker(MailMessage),
                 lapse_worker(settings.lapse_poll_interval_s, settings.decision_acceptance_days),
+                cluster_stage_sweep(settings.cluster_sweep_poll_interval_s),
             ],
             openapi_tags=[
                 {"name": "calls", "description": "Calls for proposals."},

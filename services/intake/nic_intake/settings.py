@@ -82,5 +82,12 @@ class IntakeSettings(ServiceSettings, LinkSigning):
         default=60.0, gt=0, description="How often each instance lapses unanswered grants."
     )
 
+    cluster_sweep_poll_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often each instance closes the proposals of clusters that "
+        "forwarded nothing by their deadline (Innovasjonsrammen).",
+    )
+
     def mail_dir(self) -> str:
         return self.mail_folder or f"{self.data_dir}/mail"

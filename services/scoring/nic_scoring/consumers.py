@@ -11,6 +11,8 @@
 - ClusterPrioritySubmitted: in a call with a cluster stage, only what the cluster forwarded
   becomes scorable, with the cluster's rank and marks; the others are closed
   (priority/forwarding.py).
+- ClusterStageLapsed: a cluster forwarded nothing by its deadline; intake closed its
+  proposals, and they are not_forwarded here too.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from nic_shared.events.intake import (
     ApplicationWithdrawn,
     CallPublished,
     ClusterPrioritySubmitted,
+    ClusterStageLapsed,
 )
 
 EVENT_ACTOR = "event"
@@ -212,6 +215,13 @@ async def on_forwarded(
     await forwarding.record_forwarding(session, payload)
 
 
+async def on_lapsed(
+    session: AsyncSession, payload: ClusterStageLapsed, _event: CloudEvent, _context: Any
+) -> None:
+    """The proposals of a cluster that forwarded nothing by its deadline are closed."""
+    await forwarding.record_lapse(session, payload)
+
+
 SUBSCRIPTIONS: list[Subscription[Any]] = [
     Subscription(CallPublished, on_call_published),
     Subscription(EligibilityAssessed, on_assessed),
@@ -219,4 +229,5 @@ SUBSCRIPTIONS: list[Subscription[Any]] = [
     Subscription(ApplicationWithdrawn, on_withdrawn),
     Subscription(ApplicationSubmitted, on_submitted),
     Subscription(ClusterPrioritySubmitted, on_forwarded),
+    Subscription(ClusterStageLapsed, on_lapsed),
 ]

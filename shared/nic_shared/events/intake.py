@@ -231,6 +231,27 @@ class ClusterPrioritySubmitted(EventPayload):
         return f"{self.call_id}:{self.cluster_id}"
 
 
+class ClusterStageLapsed(EventPayload):
+    """Innovasjonsrammen stage 5 not taken: a cluster forwarded nothing by its deadline.
+
+    Intake's sweep closes every proposal still open that was sent to the cluster in the
+    call (`not_forwarded`), once per call and cluster; a cluster that forwarded gets
+    ClusterPrioritySubmitted instead, never both. Scoring closes them for the panel.
+    """
+
+    TYPE = "no.nic.cluster_priority.lapsed.v1"
+    TOPIC = TOPIC
+
+    call_id: UUID
+    cluster_id: UUID
+    not_forwarded: list[UUID]
+    cluster_deadline: datetime
+    lapsed_at: datetime
+
+    def event_subject(self) -> str:
+        return f"{self.call_id}:{self.cluster_id}"
+
+
 class DecisionOutcome(StrEnum):
     GRANTED = "granted"
     REJECTED = "rejected"

@@ -31,6 +31,7 @@ def _out(row: ClusterPriority, cluster_deadline_at: datetime) -> PriorityOut:
         not_forwarded=[UUID(a) for a in row.not_forwarded],
         cluster_deadline=cluster_deadline_at,
         submitted_at=row.submitted_at,
+        lapsed=row.submitted_by == service.SWEEP_ACTOR,
     )
 
 

@@ -69,3 +69,32 @@ def outcome_mail(
         f"Klyngeprogrammet / Norwegian Innovation Clusters\n"
     )
     return subject, body
+
+
+def closed_mail(
+    *, name: str, call_code: str, title: str, application_id: str, lapsed: bool
+) -> tuple[str, str]:
+    """Subject and body (nb, then en) to the applicant of a proposal the cluster did not
+    forward: by forwarding others, or (``lapsed``) by forwarding none before its deadline."""
+    why_nb = (
+        "Klyngen sendte ingen forslag videre innen sin frist"
+        if lapsed
+        else "Klyngen har sendt andre forslag videre til programmet"
+    )
+    why_en = (
+        "The cluster forwarded no proposals by its deadline"
+        if lapsed
+        else "The cluster has forwarded other proposals to the programme"
+    )
+    subject = f"Forslaget ble ikke videresendt / Proposal not forwarded ({call_code})"
+    body = (
+        f"Hei {name},\n\n"
+        f"{why_nb}, så forslaget «{title}» ({application_id}) til {call_code} går ikke "
+        f"videre til vurderingspanelet. Saken er avsluttet; status står i søknadsportalen.\n\n"
+        f"---\n\n"
+        f"Dear {name},\n\n"
+        f'{why_en}, so the proposal "{title}" ({application_id}) to {call_code} does not '
+        f"go on to the panel. It is closed; its status is shown in the portal.\n\n"
+        f"Klyngeprogrammet / Norwegian Innovation Clusters\n"
+    )
+    return subject, body

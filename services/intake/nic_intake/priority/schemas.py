@@ -50,6 +50,11 @@ class PriorityOut(BaseModel):
     )
     cluster_deadline: datetime
     submitted_at: datetime
+    lapsed: bool = Field(
+        default=False,
+        description="True: the cluster forwarded nothing by its deadline, and the sweep "
+        "closed `not_forwarded` at `submitted_at`.",
+    )
 
 
 class ProposalList(BaseModel):

@@ -32,7 +32,8 @@ from nic_intake.domain.priority import (
     check_window,
     priority_submitted,
 )
-from nic_intake.models import Application, Call, ClusterPriority, MailMessage, StatusEntry
+from nic_intake.models import Application, Call, ClusterPriority, MailMessage
+from nic_intake.priority.closing import NOT_FORWARDED, tell_applicant, timeline_step
 from nic_intake.priority.mail import forwarding_mail
 from nic_intake.priority.problems import register
 from nic_intake.priority.schemas import PriorityIn
@@ -42,8 +43,8 @@ from nic_shared.events.intake import ClusterPrioritySubmitted
 from nic_shared.problems import Conflict, Forbidden, NotFound, Problem, UnprocessableContent
 
 register()
-NOT_FORWARDED = "not_forwarded"
 FORWARDED = "forwarded"
+SWEEP_ACTOR = "system:cluster-stage-sweep"  # `submitted_by` of a lapse (sweep.py)
 
 
 def cluster_of(principal: Principal) -> uuid.UUID:
@@ -160,10 +161,14 @@ async def forward(
     cluster_id = cluster_of(principal)
     call = await two_stage_call(session, call_id)
     existing = await stored(session, call.id, cluster_id)
-    if existing is not None:
-        return _again(existing, body.ranked), False
     limits = ProposalLimits(minimum=call.proposals_min or 1, maximum=call.proposals_max or 1)
     deadline = cluster_deadline_of(call)
+    if existing is not None and existing.submitted_by == SWEEP_ACTOR:
+        # the sweep closed the cluster's proposals: its deadline passed, whatever our clock
+        passed = ClusterDeadlinePassed(f"the cluster's deadline {deadline.isoformat()} has passed")
+        raise _refusal(passed, limits, deadline)
+    if existing is not None:
+        return _again(existing, body.ranked), False
     apps = {a.id: a for a in await proposals(session, call_id)}
     try:
         check_window(now, deadline=call.deadline, cluster_deadline=deadline)
@@ -196,7 +201,7 @@ async def forward(
             detail_nb="klyngen har allerede sendt sin prioritering for utlysningen",
             slug="priority-already-submitted",
         ) from exc
-    await _close_and_mark(session, event, apps, now)
+    await _close_and_mark(session, call, event, apps, now)
     await _tell_manager(session, call, row, event, apps, now)
     await outbox.record(session, event)
     return row, True
@@ -204,11 +209,13 @@ async def forward(
 
 async def _close_and_mark(
     session: AsyncSession,
+    call: Call,
     event: ClusterPrioritySubmitted,
     apps: dict[uuid.UUID, Application],
     now: datetime,
 ) -> None:
-    """Unforwarded proposals are closed; each proposal gets the step on its timeline."""
+    """Unforwarded proposals are closed and their applicants mailed; each proposal gets the
+    step on its timeline."""
     steps = [(p.application_id, FORWARDED) for p in event.proposals]
     steps += [(a, NOT_FORWARDED) for a in event.not_forwarded]
     for application_id, outcome in steps:
@@ -217,16 +224,8 @@ async def _close_and_mark(
         app.updated_at = now
         if outcome == NOT_FORWARDED:
             app.status = ApplicationStatus.CLOSED.value
-        session.add(
-            StatusEntry(
-                application_id=application_id,
-                kind="cluster_priority",
-                outcome=outcome,
-                details={"cluster_id": str(event.cluster_id)},
-                occurred_at=now,
-                event_id=None,
-            )
-        )
+            await tell_applicant(session, call, app, now, lapsed=False)
+        session.add(timeline_step(application_id, outcome, event.cluster_id, now))
     await session.flush()
 
 

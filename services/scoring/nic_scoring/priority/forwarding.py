@@ -7,6 +7,8 @@ marks the cluster entered for it (`cluster_proposals`, stage 4) kept as they sto
 typed again. One the cluster did not forward is `not_forwarded`, closed for good. The
 events come on two topics in no fixed order, so whichever arrives last decides: the gate
 is worked out again from what is stored (`domain.cluster_priority.gated_status`).
+A cluster that forwarded nothing by its deadline is swept by intake (ClusterStageLapsed):
+its proposals are stored as not forwarded and closed the same way.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from nic_scoring.models import ApplicationStatus
 from nic_scoring.panels.invalidation import set_aside
 from nic_scoring.ranking import staleness
 from nic_shared.consumer import Poison
-from nic_shared.events.intake import ClusterPrioritySubmitted
+from nic_shared.events.intake import ClusterPrioritySubmitted, ClusterStageLapsed
 
 EVENT_ACTOR = "event"
 
@@ -138,3 +140,38 @@ async def record_forwarding(session: AsyncSession, payload: ClusterPrioritySubmi
                 session, app, status, "its cluster did not forward it", payload.submitted_at
             )
     await staleness.announce(session, payload.call_id, payload.submitted_at)
+
+
+async def record_lapse(session: AsyncSession, payload: ClusterStageLapsed) -> None:
+    """Close the proposals intake's sweep closed; again is a no-op, a forwarded one poison.
+
+    Each is stored as not forwarded, so an assessment arriving later gates it closed too.
+    """
+    for application_id in payload.not_forwarded:
+        taken = await session.get(models.ForwardedProposal, application_id)
+        if taken is not None:
+            if taken.forwarded:
+                raise Poison(f"proposal {application_id} was forwarded; it cannot lapse")
+            continue  # closed already (this event again)
+        session.add(
+            models.ForwardedProposal(
+                application_id=application_id,
+                call_id=payload.call_id,
+                cluster_id=payload.cluster_id,
+                forwarded=False,
+                cluster_rank=None,
+                marks={},
+                forwarded_at=payload.lapsed_at,
+            )
+        )
+    await session.flush()
+    for application_id in payload.not_forwarded:
+        app = await session.get(models.ScoringApplication, application_id, with_for_update=True)
+        if app is None:
+            continue  # not assessed yet: the gate applies when it is
+        status = await gate(session, app.call_id, app.id, app.status)
+        if status != app.status:
+            await settle(
+                session, app, status, "its cluster forwarded nothing in time", payload.lapsed_at
+            )
+    await staleness.announce(session, payload.call_id, payload.lapsed_at)
