@@ -3,7 +3,9 @@ to one cluster; the cluster marks three in scoring; after the call's deadline it
 three in its own order; scoring makes only those scorable (the other two closed) and shows
 the panel the cluster's order and marks; intake shows the closed ones to their applicants
 and mails the manager through a real SMTP server; the panel ranks; the manager is mailed
-the outcome; the recommended proposal opens the formal application in the second stage."""
+the outcome; the recommended proposal opens the formal application in the second stage.
+A second cluster never forwards: once its deadline has passed, intake's sweep closes its two
+proposals and scoring shows them not_forwarded too."""
 
 from __future__ import annotations
 
@@ -20,7 +22,16 @@ from nic_scoring.main import create_app as scoring_app
 from nic_scoring.settings import ScoringSettings
 from nic_shared.events.eligibility import AssessedApplication, EligibilityAssessed, Outcome
 from tests.e2e.test_scoring_flow import eventually, get_json, produce_assessed
-from tests.intake.builders import CLUSTER_A, Clock, applicant, attach, draft, inno_content, submit
+from tests.intake.builders import (
+    CLUSTER_A,
+    CLUSTER_B,
+    Clock,
+    applicant,
+    attach,
+    draft,
+    inno_content,
+    submit,
+)
 from tests.support.services import auth, serve, service_settings
 from tests.support.smtp import smtp_server
 
@@ -43,7 +54,7 @@ def marks(*four: int) -> list[dict[str, Any]]:
     return [{"criterion_id": c, "mark": m} for c, m in zip(CRITERIA, four, strict=True)]
 
 
-def assessed(call_id: str, app_id: str, n: int) -> EligibilityAssessed:
+def assessed(call_id: str, app_id: str, n: int, cluster: str = CLUSTER_A) -> EligibilityAssessed:
     return EligibilityAssessed(
         assessment_id=uuid.uuid4(),
         application_id=uuid.UUID(app_id),
@@ -56,7 +67,7 @@ def assessed(call_id: str, app_id: str, n: int) -> EligibilityAssessed:
             title=f"Forslag {n}",
             applicant_org_number="910000004",
             partner_org_numbers=["910000012"],
-            cluster_id=uuid.UUID(CLUSTER_A),
+            cluster_id=uuid.UUID(cluster),
             requested_amount_nok=300_000,
             submitted_at=datetime(2026, 3, 1, 12, n, tzinfo=UTC),
         ),
@@ -76,6 +87,7 @@ async def test_only_what_the_cluster_forwarded_reaches_the_panel_and_everyone_is
             smtp_host="127.0.0.1",
             smtp_port=port,
             mail_poll_interval_s=0.05,
+            cluster_sweep_poll_interval_s=0.1,
         )
         intake = intake_app(IntakeSettings(**intake_settings))
         clock = Clock(datetime(2026, 3, 1, 12, tzinfo=UTC))
@@ -103,10 +115,19 @@ async def test_only_what_the_cluster_forwarded_reaches_the_panel_and_everyone_is
                 assert (await attach(i.client, app["id"], "project_description")).status_code == 201
                 assert (await submit(i.client, app["id"])).status_code == 201
                 apps.append(app["id"])
+            silent = []  # the second cluster's, never forwarded
+            for n in range(5, 7):
+                app = await draft(
+                    i.client, call_id, inno_content(CLUSTER_B) | {"title": f"Forslag {n}"}
+                )
+                assert (await attach(i.client, app["id"], "project_description")).status_code == 201
+                assert (await submit(i.client, app["id"])).status_code == 201
+                silent.append(app["id"])
             await produce_assessed(
                 broker.bootstrap,
                 topic_prefix + "nic.eligibility",
-                [assessed(call_id, a, n) for n, a in enumerate(apps)],
+                [assessed(call_id, a, n) for n, a in enumerate(apps)]
+                + [assessed(call_id, a, n, CLUSTER_B) for n, a in enumerate(silent, start=5)],
             )
 
             async def statuses() -> dict[str, str] | None:
@@ -117,11 +138,11 @@ async def test_only_what_the_cluster_forwarded_reaches_the_panel_and_everyone_is
                 found = await statuses()
                 return (
                     found
-                    if found and len(found) == 5 and set(found.values()) == {"awaiting_cluster"}
+                    if found and len(found) == 7 and set(found.values()) == {"awaiting_cluster"}
                     else None
                 )
 
-            await eventually(all_waiting, "scoring holds all five back for the cluster", 400)
+            await eventually(all_waiting, "scoring holds all seven back for the clusters", 400)
 
             # stage 4: the cluster marks its proposals once, in scoring
             for app, four in (
@@ -160,6 +181,8 @@ async def test_only_what_the_cluster_forwarded_reaches_the_panel_and_everyone_is
                 apps[2]: "not_forwarded",
                 apps[3]: "scorable",
                 apps[4]: "not_forwarded",
+                silent[0]: "awaiting_cluster",
+                silent[1]: "awaiting_cluster",
             }
 
             panel = await s.client.post(
@@ -236,7 +259,18 @@ async def test_only_what_the_cluster_forwarded_reaches_the_panel_and_everyone_is
             assert (
                 await i.client.post(f"/v1/calls/{second_id}/publish", headers=OFFICER)
             ).is_success
-            clock.now = datetime(2027, 1, 10, 10, tzinfo=UTC)
+            clock.now = datetime(2027, 1, 10, 10, tzinfo=UTC)  # both clusters' deadline passed
+
+            async def swept() -> Any:
+                found = await statuses()
+                closed = found and {found.get(a) for a in silent} == {"not_forwarded"}
+                return found if closed else None
+
+            found = await eventually(swept, "scoring applied the sweep's lapse", 400)
+            assert found[apps[3]] == "scorable"  # the forwarded ones stay as they were
+            for closed in silent:
+                status = await get_json(i.client, f"/v1/applications/{closed}/status", applicant())
+                assert (status["status"], status["stage"]) == ("closed", "not_forwarded")
 
             async def formal() -> Any:
                 opened = await i.client.post(
