@@ -646,7 +646,12 @@ async def rush(args: argparse.Namespace, platform: Platform, workdir: Path, labe
         deadline_mono = time.monotonic() + (deadline - datetime.now(UTC)).total_seconds()
         log(f"{label}: ramp to {args.peak:g}/s in {args.steps} steps of {step_s:.0f}s, "
             f"then {args.after:g}s past the deadline at {late_rate:g}/s")  # fmt: skip
+        cpu_before, wall_before = os.times(), time.monotonic()
         outcomes = await drive(intake, arrivals, args.timeout, deadline_mono)
+        cpu_after, wall = os.times(), time.monotonic() - wall_before
+        client_cpu = (
+            cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system
+        ) / wall
         log(f"{label}: load done; waiting for eligibility")
 
     call_uuid = uuid.UUID(call["id"])
@@ -708,6 +713,9 @@ async def rush(args: argparse.Namespace, platform: Platform, workdir: Path, labe
     peak_top = " (the highest step: a lower bound)" if held >= rates[-1] else ""
     out.append(f"peak held with p99 < 1 s: {held:.1f}/s{peak_top}; bare insert held "
                f"{bare_held:.0f}/s{top}; ratio {ratio:.2f}")  # fmt: skip
+    out.append(f"load client (this process, httpx): {client_cpu:.2f} of one core over the "
+               f"{wall:.0f}s of load; machine load average {os.getloadavg()[0]:.1f} "
+               f"on {os.cpu_count()} cores")  # fmt: skip
     retried = [o for o in outcomes if o.attempts > 1]
     out.append(f"no answer: {sum(o.first_timed_out for o in outcomes)} first attempts "
                f"({sum(o.connection_error for o in outcomes)} of them connection errors); "

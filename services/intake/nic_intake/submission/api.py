@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_intake.access import readable
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.models import Call
-from nic_intake.submission import receipts, service
+from nic_intake.submission import receipts
+from nic_intake.submission.commit import GroupCommit
 from nic_intake.submission.limits import SubmitLimits
+from nic_intake.submission.rows import Remembered, SubmitRequest, request_trace
 from nic_intake.submission.schemas import (
     ReceiptOut,
     SubmitIn,
@@ -20,12 +22,11 @@ from nic_intake.submission.schemas import (
     VersionOut,
     VersionSummary,
 )
-from nic_shared import idempotency
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import Version
-from nic_shared.idempotency import replay
+from nic_shared.idempotency import MAX_KEY_LENGTH, StoredResponse, replay
 from nic_shared.problems import BadRequest
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
@@ -53,13 +54,14 @@ Anyone = Annotated[Principal, Depends(authenticate)]
 async def submit_application(
     application_id: UUID,
     body: SubmitIn,
-    session: SessionDep,
     clock: ClockDep,
     principal: Applicant,
     request: Request,
     response: Response,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> ReceiptOut | Response:
+    """No transaction of its own: decided and written with the other submissions waiting
+    (`commit.GroupCommit`), answered after their commit. Why: ADR 0012."""
     now = clock()  # the time of receipt, read once
     if idempotency_key is None:
         raise BadRequest(
@@ -67,36 +69,45 @@ async def submit_application(
             detail_nb="send en Idempotency-Key-header med innsendingen",
             slug="idempotency-key-required",
         )
-    scope = f"submit:{principal.org_number or principal.subject}"
-    body_hash = idempotency.request_hash(
-        {"application_id": str(application_id), "body": body.model_dump(mode="json")}
+    if (
+        not idempotency_key
+        or len(idempotency_key) > MAX_KEY_LENGTH
+        or not (idempotency_key.isprintable())
+    ):
+        raise BadRequest(
+            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters",
+            slug="invalid-idempotency-key",
+        )
+    answer = await writer(request).submit(
+        SubmitRequest(
+            principal=principal,
+            application_id=application_id,
+            body=body,
+            now=now,
+            limits=SubmitLimits.of(request.app.state.settings),
+            remembered=Remembered.of(
+                f"submit:{principal.org_number or principal.subject}",
+                idempotency_key,
+                application_id,
+                body.model_dump(mode="json"),
+            ),
+            traceparent=request_trace(),
+        )
     )
-    # Looked up first: a retry after the deadline still gets its original success.
-    stored = await idempotency.lookup(
-        session, scope=scope, key=idempotency_key, body_hash=body_hash
-    )
-    if stored is not None:
-        return replay(stored)
-    receipt = await service.submit(
-        session,
-        principal=principal,
-        application_id=application_id,
-        body=body,
-        now=now,
-        limits=SubmitLimits.of(request.app.state.settings),
-    )
-    headers = {"Location": f"/v1/applications/{application_id}/receipts/{receipt.version}"}
-    await idempotency.remember(
-        session,
-        scope=scope,
-        key=idempotency_key,
-        body_hash=body_hash,
-        status_code=201,
-        body=receipt.model_dump(mode="json"),
-        headers=headers,
-    )
-    response.headers.update(headers)
-    return receipt
+    if isinstance(answer, StoredResponse):
+        return replay(answer)
+    response.headers["Location"] = answer.location
+    return answer.receipt
+
+
+def writer(request: Request) -> GroupCommit:
+    """The app's group-commit writer, made on first use."""
+    state = request.app.state
+    found: GroupCommit | None = getattr(state, "submit_writer", None)
+    if found is None:
+        found = GroupCommit(state.db, state.tables)
+        state.submit_writer = found
+    return found
 
 
 @router.get("/receipt", response_model=ReceiptOut, summary="The latest receipt", responses=ERRORS)

@@ -68,6 +68,13 @@ async def check_submissions(
             .order_by(ApplicationVersion.submitted_at)
         )
     )
+    return count_submissions(times, now, limits)
+
+
+def count_submissions(times: list[datetime], now: datetime, limits: SubmitLimits) -> int:
+    """How many of `times` (the application's submissions, oldest first) are in the hour
+    before `now`; 429 when one more is too many."""
+    times = [t for t in times if t > now - WINDOW]
     limit = limits.submissions_per_application
     if len(times) < limit:
         return len(times)
@@ -86,6 +93,25 @@ async def check_submissions(
     )
 
 
+def mail_refusal(
+    application_id: uuid.UUID, recent_submissions: int, to_address: int, limits: SubmitLimits
+) -> str | None:
+    """Why this receipt is not mailed ("per_application" or "per_address"), or None;
+    `to_address`: receipt mails to its address in the last hour."""
+    if recent_submissions >= limits.receipt_mails_per_application:
+        reason = "per_application"
+    elif to_address < limits.receipt_mails_per_address:
+        return None
+    else:
+        reason = "per_address"
+    # The address is personal data: the log names the application and the rule only.
+    log.info(
+        "receipt mail not sent: rate limit",
+        extra={"application_id": str(application_id), "limit": reason},
+    )
+    return reason
+
+
 async def receipt_mail_refusal(
     session: AsyncSession,
     application_id: uuid.UUID,
@@ -94,25 +120,19 @@ async def receipt_mail_refusal(
     now: datetime,
     limits: SubmitLimits,
 ) -> str | None:
-    """Why this receipt is not mailed ("per_application" or "per_address"), or None."""
-    if recent_submissions >= limits.receipt_mails_per_application:
-        reason = "per_application"
-    else:
-        to_address = await session.scalar(
-            select(func.count())
-            .select_from(MailMessage)
-            .where(
-                MailMessage.recipient == recipient,
-                MailMessage.created_at > now - WINDOW,
-                MailMessage.dedupe_key.startswith(RECEIPT_KEY, autoescape=True),
+    """`mail_refusal`, counting the address's receipt mails from the mail outbox."""
+    to_address = 0
+    if recent_submissions < limits.receipt_mails_per_application:
+        to_address = (
+            await session.scalar(
+                select(func.count())
+                .select_from(MailMessage)
+                .where(
+                    MailMessage.recipient == recipient,
+                    MailMessage.created_at > now - WINDOW,
+                    MailMessage.dedupe_key.startswith(RECEIPT_KEY, autoescape=True),
+                )
             )
+            or 0
         )
-        if (to_address or 0) < limits.receipt_mails_per_address:
-            return None
-        reason = "per_address"
-    # The address is personal data: the log names the application and the rule only.
-    log.info(
-        "receipt mail not sent: rate limit",
-        extra={"application_id": str(application_id), "limit": reason},
-    )
-    return reason
+    return mail_refusal(application_id, recent_submissions, to_address, limits)
