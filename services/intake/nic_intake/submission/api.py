@@ -22,6 +22,7 @@ from nic_intake.submission.schemas import (
     VersionOut,
     VersionSummary,
 )
+from nic_shared import tracing
 from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
@@ -96,6 +97,7 @@ async def submit_application(
     )
     if isinstance(answer, StoredResponse):
         return replay(answer)
+    tracing.event_created(answer.created, str(answer.event["topic"]))
     response.headers["Location"] = answer.location
     return answer.receipt
 

@@ -19,7 +19,7 @@ from nic_intake.submission.limits import SubmitLimits
 from nic_intake.submission.schemas import ReceiptOut, SubmitIn
 from nic_shared import tracing
 from nic_shared.auth import Principal
-from nic_shared.events import EventPayload, new_event
+from nic_shared.events import CloudEvent, EventPayload, new_event
 from nic_shared.idempotency import request_hash
 
 
@@ -84,6 +84,9 @@ class Prepared:
     version: dict[str, Any]
     status_entry: dict[str, Any]
     event: dict[str, Any]
+    created: CloudEvent
+    """The event in `event`: its producer span is handed over in the request's own context
+    (`tracing.event_created`), which the writer task does not have."""
     mail: dict[str, Any] | None
     idempotency: dict[str, Any]
 
@@ -96,10 +99,10 @@ def request_trace() -> str | None:
 
 def outbox_values(
     session: AsyncSession, payload: EventPayload, traceparent: str | None
-) -> dict[str, Any]:
-    """The outbox row `nic_shared.outbox.record` would write."""
+) -> tuple[dict[str, Any], CloudEvent]:
+    """The outbox row `nic_shared.outbox.record` would write, and its event."""
     event = new_event(payload, source=session.info["event_source"], traceparent=traceparent)
-    return {
+    row = {
         "event_id": event.id,
         "event_type": event.type,
         "topic": payload.TOPIC,
@@ -108,6 +111,7 @@ def outbox_values(
         "traceparent": traceparent,
         "created_at": event.time,
     }
+    return row, event
 
 
 def mail_values(

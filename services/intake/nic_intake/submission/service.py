@@ -208,7 +208,7 @@ async def decide(session: AsyncSession, req: SubmitRequest, loaded: Loaded) -> P
         content_sha256=receipt.content_sha256,
         receipt_mail=cast(ReceiptMail, mailed),
     )
-    event = outbox_values(
+    event, created = outbox_values(
         session,
         ApplicationSubmitted(
             application_id=app.id,
@@ -250,6 +250,7 @@ async def decide(session: AsyncSession, req: SubmitRequest, loaded: Loaded) -> P
             "event_id": None,
         },
         event=event,
+        created=created,
         mail=mail_row,
         idempotency=req.remembered.row(201, out.model_dump(mode="json"), {"Location": location}),
     )
