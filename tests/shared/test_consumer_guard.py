@@ -104,7 +104,8 @@ async def test_a_changed_epoch_starts_every_assigned_partition_over():
     guard = _guard(consumer, last, anchors)
     await guard.restart_all("the broker's epoch marker changed")
     assert consumer.seeks == ["beginning", "beginning"]
-    assert last == {} and anchors == {}
+    assert last == {}
+    assert anchors == {}
     assert not guard.from_start  # done now; a later assignment checks as usual
 
 
