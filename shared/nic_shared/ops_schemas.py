@@ -4,7 +4,7 @@ so that the operations service and tests can read them without importing FastAPI
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,8 +55,15 @@ class ReplayRequest(BaseModel):
         },
     )
 
-    ids: list[int] | None = Field(default=None, max_length=MAX_BULK_REPLAY)
-    type: str | None = Field(default=None, description="Replay every dead letter of this type.")
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_BULK_REPLAY
+    )
+    type: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Replay every dead letter of this type.",
+    )
     include_applied: bool = Field(
         default=False, description="With `type`: also those whose event already took effect."
     )
