@@ -130,16 +130,13 @@ async def record_forwarding(session: AsyncSession, payload: ClusterPrioritySubmi
             )
         )
     await session.flush()
-    for application_id, _rank in named:
-        app = await session.get(models.ScoringApplication, application_id, with_for_update=True)
-        if app is None:
-            continue  # not assessed yet: the gate applies when it is
-        status = await gate(session, app.call_id, app.id, app.status)
-        if status != app.status:
-            await settle(
-                session, app, status, "its cluster did not forward it", payload.submitted_at
-            )
-    await staleness.announce(session, payload.call_id, payload.submitted_at)
+    await _regate(
+        session,
+        payload.call_id,
+        [a for a, _rank in named],
+        "its cluster did not forward it",
+        payload.submitted_at,
+    )
 
 
 async def record_lapse(session: AsyncSession, payload: ClusterStageLapsed) -> None:
@@ -165,13 +162,25 @@ async def record_lapse(session: AsyncSession, payload: ClusterStageLapsed) -> No
             )
         )
     await session.flush()
-    for application_id in payload.not_forwarded:
+    await _regate(
+        session,
+        payload.call_id,
+        list(payload.not_forwarded),
+        "its cluster forwarded nothing in time",
+        payload.lapsed_at,
+    )
+
+
+async def _regate(
+    session: AsyncSession, call_id: UUID, ids: list[UUID], reason: str, at: datetime
+) -> None:
+    """Each named application already assessed gets the status its cluster's answer gives
+    it; one not assessed yet is gated when its assessment arrives."""
+    for application_id in ids:
         app = await session.get(models.ScoringApplication, application_id, with_for_update=True)
         if app is None:
-            continue  # not assessed yet: the gate applies when it is
+            continue
         status = await gate(session, app.call_id, app.id, app.status)
         if status != app.status:
-            await settle(
-                session, app, status, "its cluster forwarded nothing in time", payload.lapsed_at
-            )
-    await staleness.announce(session, payload.call_id, payload.lapsed_at)
+            await settle(session, app, status, reason, at)
+    await staleness.announce(session, call_id, at)
