@@ -29,6 +29,7 @@ from nic_shared.ops_access import READ_ACTION, Read, caller_access, record_reads
 from nic_shared.ops_common import Operator
 from nic_shared.ops_schemas import (
     MAX_BULK_REPLAY,
+    MAX_DEAD_LETTER_ID,
     AuditEntry,
     DeadLetterDetail,
     DeadLetterPage,
@@ -80,7 +81,7 @@ async def ops_list_dead_letters(
 
 @router.get("/dead-letters/{dead_letter_id}", summary="One dead letter with its replay history")
 async def ops_get_dead_letter(
-    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    dead_letter_id: Annotated[int, Path(ge=1, le=MAX_DEAD_LETTER_ID)],
     request: Request,
     session: SessionDep,
     who: Operator,
@@ -128,7 +129,7 @@ async def ops_get_dead_letter(
     summary="Send a dead-lettered event again to its origin topic (same event id)",
 )
 async def ops_replay_dead_letter(
-    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    dead_letter_id: Annotated[int, Path(ge=1, le=MAX_DEAD_LETTER_ID)],
     request: Request,
     session: SessionDep,
     who: Operator,

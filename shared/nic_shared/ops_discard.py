@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert
 from nic_shared import ops_common as common
 from nic_shared.db import SessionDep
 from nic_shared.ops_common import Operator
+from nic_shared.ops_schemas import MAX_DEAD_LETTER_ID
 from nic_shared.problems import Conflict, ServiceUnavailable, register_titles
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class DiscardResult(BaseModel):
     responses={409: {"description": "The dead letter is an event"}},
 )
 async def ops_discard_dead_letter(
-    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    dead_letter_id: Annotated[int, Path(ge=1, le=MAX_DEAD_LETTER_ID)],
     request: Request,
     session: SessionDep,
     who: Operator,

@@ -47,6 +47,11 @@ class DeadLetterPage(BaseModel):
     next_cursor: str | None
 
 
+MAX_DEAD_LETTER_ID = 2**63 - 1
+"""The largest id a dead letter can have (a signed 64-bit key): ids in paths and bodies are
+bounded by it, so a larger one is a 422 naming the field, never a database overflow."""
+
+
 class ReplayRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -55,7 +60,7 @@ class ReplayRequest(BaseModel):
         },
     )
 
-    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+    ids: list[Annotated[int, Field(ge=1, le=MAX_DEAD_LETTER_ID)]] | None = Field(
         default=None, min_length=1, max_length=MAX_BULK_REPLAY
     )
     type: str | None = Field(

@@ -19,6 +19,7 @@ from nic_shared.auth import Principal, require
 from nic_shared.db import SessionDep
 from nic_shared.i18n import Lang, language
 from nic_shared.ops_common import OPERATOR_ROLES
+from nic_shared.ops_schemas import MAX_DEAD_LETTER_ID
 from nic_shared.problems import NotFound, ServiceUnavailable
 
 _P: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -136,7 +137,7 @@ async def services_dead_letters(
 )
 async def replay_service_dead_letter(
     service: str,
-    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    dead_letter_id: Annotated[int, Path(ge=1, le=MAX_DEAD_LETTER_ID)],
     request: Request,
     session: SessionDep,
     who: Operator,
@@ -154,7 +155,7 @@ async def replay_service_dead_letter(
 )
 async def discard_service_dead_letter(
     service: str,
-    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    dead_letter_id: Annotated[int, Path(ge=1, le=MAX_DEAD_LETTER_ID)],
     request: Request,
     session: SessionDep,
     who: Operator,
