@@ -12,12 +12,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
-from nic_shared import asyncapi, logs, openapi, ops, problems, tracing
+from nic_shared import asyncapi, logs, openapi, ops, problems, query_params, tracing
 from nic_shared.auth import TokenVerifier
 from nic_shared.consumer import EventConsumer, Subscription
 from nic_shared.db import Database
@@ -144,6 +144,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             },
         ],
         generate_unique_id_function=_operation_id,
+        dependencies=[Depends(query_params.refuse_undeclared)],
     )
     app.state.settings = settings
     app.state.tables = spec.tables

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,11 +42,11 @@ register_titles(
 )
 
 KEY_DESCRIPTION = (
-    f"Optional; 1-{MAX_KEY_LENGTH} printable characters, chosen by the client per intended "
-    "effect. A retry with the same key and body replays the first answer (status, body, "
-    "Location and ETag) without doing it again; the same key with another body is 409 "
-    "`idempotency-key-reused`; a malformed key is 400 `invalid-idempotency-key`. Keys are "
-    "scoped to the caller and the route."
+    f"Optional; 1-{MAX_KEY_LENGTH} printable ASCII characters (no space at either end), "
+    "chosen by the client per intended effect. A retry with the same key and body replays "
+    "the first answer (status, body, Location and ETag) without doing it again; the same key "
+    "with another body is 409 `idempotency-key-reused`; a malformed key is 400 "
+    "`invalid-idempotency-key`. Keys are scoped to the caller and the route."
 )
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -70,10 +71,18 @@ def request_hash(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _check_key(key: str) -> None:
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+KEY_PATTERN = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
+"""Printable ASCII with no space at either end (a header's own ends are trimmed in transit)."""
+KEY_SCHEMA = {"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH}
+_KEY = re.compile(KEY_PATTERN)
+
+
+def check_key(key: str) -> None:
+    """400 `invalid-idempotency-key` unless the key matches KEY_SCHEMA, as documented."""
+    if len(key) > MAX_KEY_LENGTH or not _KEY.fullmatch(key):
         raise BadRequest(
-            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters",
+            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable ASCII characters, "
+            "no space at either end",
             slug="invalid-idempotency-key",
         )
 
@@ -82,7 +91,7 @@ async def lookup(
     session: AsyncSession, *, scope: str, key: str, body_hash: str
 ) -> StoredResponse | None:
     """The stored response for this key, None when it is new; 409 when the body differs."""
-    _check_key(key)
+    check_key(key)
     table = _table(session)
     row = (
         await session.execute(select(table).where(table.c.scope == scope, table.c.key == key))
@@ -192,11 +201,37 @@ class Idempotency:
         return result
 
 
+KeyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description=KEY_DESCRIPTION, json_schema_extra=KEY_SCHEMA),
+]
+"""An optional Idempotency-Key header parameter, documented with its pattern."""
+
+RequiredKeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", include_in_schema=False)]
+"""The header of a route that refuses to work without one (400 `idempotency-key-required`
+from the route itself, not FastAPI's 422): hidden here, documented by REQUIRED_KEY."""
+
+REQUIRED_KEY: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": True,
+            "description": KEY_DESCRIPTION.replace(
+                "Optional;", "Required (without it 400 `idempotency-key-required`);"
+            ),
+            "schema": KEY_SCHEMA,
+        }
+    ]
+}
+"""`openapi_extra` of a route taking RequiredKeyHeader."""
+
+
 async def _idempotency(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    idempotency_key: Annotated[str | None, Header(description=KEY_DESCRIPTION)] = None,
+    idempotency_key: KeyHeader = None,
 ) -> Idempotency:
     return Idempotency(session, request, principal.subject, idempotency_key)
 

@@ -15,7 +15,9 @@ call finishes it once, and the result is cached like FastAPI's own:
 - `servers` (`/`: the address the document was fetched from) and `info.license`;
 - the probes, metrics and the event contract (`PUBLIC_PATHS`) say `security: []`: a
   client generator or a gateway reads that they take no token (a missing `security` only
-  means "whatever the document's default is").
+  means "whatever the document's default is");
+- JSON request bodies' strings and keys carry the text rule the body middleware enforces
+  (`nic_shared.openapi_text`).
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ import fastapi.routing
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from nic_shared import problems
+from nic_shared import patterns, problems, query_params
+from nic_shared.openapi_text import describe_request_text
 
 LICENSE = {"name": "MIT", "identifier": "MIT"}
 """The project's licence (LICENSE at the repository root, ADR 0011)."""
 
-LOCAL_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"
+LOCAL_TIME_PATTERN = patterns.LOCAL_TIME
 LOCAL_TIME_DESCRIPTION = "Europe/Oslo wall-clock time, no offset"
 LOCAL_TIME: dict[str, Any] = {
     "type": "string",
@@ -132,15 +135,62 @@ def finish(
                 continue
             if path in PUBLIC_PATHS:
                 operation["security"] = []
+            _document_undeclared_query(operation["responses"])
             success = set_headers.get((method.upper(), path), set())
             for status, response in operation["responses"].items():
                 _finish_response(str(status), response, success)
             for parameter in operation.get("parameters", []):
                 if str(parameter.get("name", "")).endswith("_local"):
                     parameter["schema"] = _local_time(parameter.get("schema", {}))
+                if parameter.get("in") == "header":
+                    _no_null_header(parameter)
+                if _is_if_match(parameter) and "428" in operation["responses"]:
+                    _require_if_match(parameter)
     for schema in schemas.values():
         _local_times(schema)
+    describe_request_text(document)
     return document
+
+
+IF_MATCH_PATTERN = r'^(?:\*|"[^"]*")(?: *, *(?:\*|"[^"]*"))*$'
+"""One or more strong ETags (or `*`), as require_if_match reads them."""
+
+
+def _document_undeclared_query(responses: dict[str, Any]) -> None:
+    """Every operation refuses query parameters it does not declare (query_params.py)."""
+    found = responses.get("400")
+    if found is None:
+        responses["400"] = {"description": query_params.DESCRIPTION}
+    elif query_params.SLUG not in found.get("description", ""):
+        found["description"] = f"{found.get('description', '')}; or {query_params.DESCRIPTION}"
+
+
+def _no_null_header(parameter: dict[str, Any]) -> None:
+    """An optional header is absent or a string, never JSON null: say the string alone (a
+    client generator would otherwise send `Name: null`)."""
+    schema = parameter.get("schema") or {}
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list):
+        return
+    kept = [b for b in branches if b.get("type") != "null"]
+    if len(kept) == 1 and len(kept) < len(branches):
+        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+        parameter["schema"] = {**kept[0], **rest}
+
+
+def _is_if_match(parameter: dict[str, Any]) -> bool:
+    return parameter.get("in") == "header" and str(parameter.get("name", "")).lower() == "if-match"
+
+
+def _require_if_match(parameter: dict[str, Any]) -> None:
+    """An operation that answers 428 without If-Match needs it: the document says so."""
+    parameter["required"] = True
+    parameter["schema"] = {"type": "string", "pattern": IF_MATCH_PATTERN}
+    parameter.setdefault(
+        "description",
+        "The ETag of the representation you read (strong; a weak W/ tag never matches): "
+        "without it 428, stale 412.",
+    )
 
 
 def _finish_response(status: str, response: dict[str, Any], success: set[str]) -> None:

@@ -32,6 +32,11 @@ def short_type(event_type: str) -> str:
     return head if head and version.startswith("v") and version[1:].isdigit() else name
 
 
+def type_names() -> list[str]:
+    """Every event type a filter may name, in full or short (`application.submitted`)."""
+    return sorted({*CATALOGUE, *(short_type(t) for t in CATALOGUE)})
+
+
 def resolve_types(names: list[str] | None) -> list[str] | None:
     """Full event types for names given in full or short (`application.submitted`) form."""
     if not names:

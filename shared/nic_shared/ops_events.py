@@ -32,7 +32,12 @@ from nic_shared.settings import ServiceSettings
 router = APIRouter()
 
 
-@router.get("/events", summary="This service's part of an entity's trail")
+@router.get(
+    "/events",
+    summary="This service's part of an entity's trail",
+    description="Give at least one of `subject`, `event_id` and `trace_id` (a rule across "
+    "parameters that the schema cannot state): without any, 400 `bad-request`.",
+)
 async def ops_events(
     request: Request,
     session: SessionDep,

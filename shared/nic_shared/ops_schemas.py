@@ -57,6 +57,17 @@ class ReplayRequest(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [{"ids": [12, 13]}, {"type": "application.submitted"}],
+            # Exactly one of ids and type (400 bad-request otherwise), said in the schema.
+            "anyOf": [
+                {
+                    "required": ["ids"],
+                    "properties": {"ids": {"type": "array"}, "type": {"type": "null"}},
+                },
+                {
+                    "required": ["type"],
+                    "properties": {"type": {"type": "string"}, "ids": {"type": "null"}},
+                },
+            ],
         },
     )
 

@@ -17,6 +17,8 @@ from typing import Any
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.contract.rules import documented_422
+
 
 def _query(case: Any) -> dict[str, Any]:
     return dict(case.query or {})
@@ -31,26 +33,45 @@ def _no_trail_key(case: Any) -> bool:
     return query.get("subject") is None and not query.get("event_id") and not query.get("trace_id")
 
 
+def _no_cluster_named(case: Any) -> bool:
+    return _query(case).get("cluster_id") is None
+
+
 # (operation label or "*", problem type slug) -> whether the request breaks that rule.
 DOCUMENTED: dict[tuple[str, str], Callable[[Any], bool]] = {
     ("*", "invalid-cursor"): _no_cursor_issued,
     ("GET /v1/ops/events", "bad-request"): _no_trail_key,
+    ("GET /v1/calls/{call_id}/cluster-proposals", "bad-request"): _no_cluster_named,
 }
+
+
+def _sends_if_match(case: Any) -> bool:
+    return any(k.lower() == "if-match" for k in (case.headers or {}))
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def problem_type(response: Any) -> str:
     """The slug of a problem answer's `type` (`urn:nic:problem:invalid-cursor` -> its end)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
+    body = _json(response)
     if not isinstance(body, dict):
         return ""
     return str(body.get("type", "")).replace("/", ":").rsplit(":", 1)[-1]
 
 
 def documented_refusal(case: Any, response: Any) -> bool:
-    """A 400 the schema documents for a rule it cannot express, to a request that breaks it."""
+    """A refusal the schema documents for a rule it cannot express, to a request that
+    breaks it: the 400s above, a 422 whose every error is one of tests/contract/rules.py,
+    and 412 to an If-Match (the schema cannot know the resource's current ETag)."""
+    if response.status_code == 422 and problem_type(response) == "validation-error":
+        return documented_422(case, _json(response), response)
+    if response.status_code == 412:
+        return problem_type(response) == "precondition-failed" and _sends_if_match(case)
     if response.status_code != 400:
         return False
     slug = problem_type(response)

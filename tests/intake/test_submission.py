@@ -154,3 +154,34 @@ async def test_every_missing_part_is_reported_at_once(intake):
     ):
         assert part in pointers, part
     assert await scalar(intake.database_url, "SELECT count(*) FROM application_versions") == 0
+
+
+async def test_submit_requires_the_key_the_document_says_it_requires(intake):
+    document = (await intake.client.get("/openapi.json")).json()
+    submit_doc = document["paths"]["/v1/applications/{application_id}/submit"]["post"]
+    (key,) = [p for p in submit_doc["parameters"] if p["name"] == "Idempotency-Key"]
+    assert key["required"] is True
+    assert key["schema"]["maxLength"] == 200
+    create_doc = document["paths"]["/v1/applications"]["post"]
+    (optional,) = [p for p in create_doc["parameters"] if p["name"] == "Idempotency-Key"]
+    assert optional["required"] is False
+    assert optional["schema"]["pattern"] == key["schema"]["pattern"]
+    assert "400" in create_doc["responses"]
+
+    call = await open_call(intake.client)
+    app_id = await complete_circular(intake.client, call["id"])
+    missing = await intake.client.post(
+        f"/v1/applications/{app_id}/submit", json={"confirm": True}, headers=applicant()
+    )
+    assert missing.json()["type"] == "urn:nic:problem:idempotency-key-required"
+    for malformed in ("", "k" * 201):
+        refused = await intake.client.post(
+            f"/v1/applications/{app_id}/submit",
+            json={"confirm": True},
+            headers={**applicant(), "Idempotency-Key": malformed},
+        )
+        assert refused.status_code == 400, malformed
+        assert refused.json()["type"] == "urn:nic:problem:invalid-idempotency-key"
+    got = await intake.client.get(f"/v1/applications/{app_id}", headers=applicant())
+    assert got.json()["status"] == "draft"
+    assert (await submit(intake.client, app_id, key="a key with spaces inside")).status_code == 201

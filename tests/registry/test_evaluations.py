@@ -297,7 +297,12 @@ async def test_future_year_is_422(registry):
     assert got.status_code == 422
     assert got.headers["content-type"].startswith("application/problem+json")
     assert got.json()["errors"] == [
-        {"pointer": "#/year", "rule": "not_in_future", "detail": got.json()["errors"][0]["detail"]}
+        {
+            "parameter": "year",
+            "in": "path",
+            "rule": "not_in_future",
+            "detail": got.json()["errors"][0]["detail"],
+        }
     ]
     outside = await _run(registry, 2024, as_of="2023-12-31")
     assert outside.json()["errors"][0]["rule"] == "within_year"

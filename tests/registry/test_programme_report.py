@@ -150,16 +150,21 @@ async def test_each_indicator_has_a_png_chart(registry):
 async def test_bad_years_and_ranges_are_problems_naming_the_field(registry):
     registry.clock.now = datetime(2025, 3, 1, 9, tzinfo=UTC)
     client = registry.client
-    for params, year, pointer in [
-        ({}, 2026, "#/year"),
-        ({"from_date": "2023-12-31"}, 2024, "#/from_date"),
-        ({"to_date": "2025-01-01"}, 2024, "#/to_date"),
-        ({"from_date": "2024-06-01", "to_date": "2024-05-01"}, 2024, "#/to_date"),
+    for params, year, parameter in [
+        ({}, 2026, ("year", "path", "not_in_future")),
+        ({"from_date": "2023-12-31"}, 2024, ("from_date", "query", "within_year")),
+        ({"to_date": "2025-01-01"}, 2024, ("to_date", "query", "within_year")),
+        (
+            {"from_date": "2024-06-01", "to_date": "2024-05-01"},
+            2024,
+            ("to_date", "query", "end-before-start"),
+        ),
     ]:
         got = await client.get(f"/v1/programme-reports/{year}", params=params, headers=officer())
         assert got.status_code == 422, (params, got.text)
         assert got.headers["content-type"].startswith("application/problem+json")
-        assert got.json()["errors"][0]["pointer"] == pointer
+        error = got.json()["errors"][0]
+        assert (error["parameter"], error["in"], error["rule"]) == parameter
 
 
 async def test_only_programme_officers_read_the_programme_report(registry):

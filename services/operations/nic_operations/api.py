@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -28,7 +28,8 @@ from nic_operations.settings import OperationsSettings
 from nic_shared.auth import Principal, require
 from nic_shared.db import Database
 from nic_shared.ops_access import READ_ACTION, access, break_glass_enabled
-from nic_shared.ops_common import OPERATOR_ROLES, OPS_AUDIT
+from nic_shared.ops_common import OPERATOR_ROLES, OPS_AUDIT, type_names
+from nic_shared.patterns import AWARE_TIME
 from nic_shared.problems import (
     Forbidden,
     ServiceUnavailable,
@@ -189,6 +190,9 @@ async def stream_viewer(
     )
 
 
+RESUME_ID = {"pattern": stream.RESUME_ID_PATTERN, "maxLength": stream.MAX_RESUME_ID}
+
+
 def _resume_position(header: str | None, query: str | None) -> stream.Position | None:
     """The position a Last-Event-ID (header first: EventSource sends the newest there) names."""
     for value, name, where in (
@@ -224,20 +228,37 @@ def _resume_position(header: str | None, query: str | None) -> stream.Position |
 async def event_stream(
     request: Request,
     viewer: Annotated[Viewer, Depends(stream_viewer)],
-    topic: Annotated[list[str] | None, Query(description="e.g. nic.intake, nic.intake.dlq")] = None,
-    type: Annotated[list[str] | None, Query(description="Full or short event type")] = None,
-    subject: str | None = None,
-    call: str | None = None,
+    topic: Annotated[
+        list[Annotated[str, Field(json_schema_extra={"enum": list(stream.ALL_TOPICS)})]] | None,
+        Query(description="e.g. nic.intake, nic.intake.dlq"),
+    ] = None,
+    type: Annotated[
+        list[Annotated[str, Field(json_schema_extra={"enum": type_names()})]] | None,
+        Query(description="Full or short event type"),
+    ] = None,
+    subject: Annotated[str | None, Query(max_length=200)] = None,
+    call: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[
-        str, Query(description="`now` or an ISO time with zone; not used when resuming")
+        str,
+        Query(
+            description="`now` or an ISO time with zone; not used when resuming",
+            json_schema_extra={"pattern": f"^now$|{AWARE_TIME}"},
+        ),
     ] = "now",
     last_event_id: Annotated[
         str | None,
-        Query(description="Resume after this message, for clients that cannot send headers"),
+        Query(
+            description="Resume after this message, for clients that cannot send headers",
+            json_schema_extra=RESUME_ID,
+        ),
     ] = None,
     last_event_id_header: Annotated[
         str | None,
-        Header(alias="Last-Event-ID", description="Resume after this message (EventSource)"),
+        Header(
+            alias="Last-Event-ID",
+            description="Resume after this message (EventSource)",
+            json_schema_extra=RESUME_ID,
+        ),
     ] = None,
 ) -> StreamingResponse:
     settings = _settings(request)

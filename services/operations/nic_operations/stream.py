@@ -33,7 +33,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
 
-from nic_shared.events import TOPICS, CloudEvent
+from nic_shared.events import CATALOGUE, TOPICS, CloudEvent
 from nic_shared.events.redaction import redact_data, scrub_error
 from nic_shared.kafka import dlq_topic, header, stop_client
 from nic_shared.ops import resolve_types
@@ -42,6 +42,10 @@ from nic_shared.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 ALL_TOPICS = tuple(TOPICS) + tuple(dlq_topic(t) for t in TOPICS)
+_TOPIC_NAMES = "|".join(re.escape(t) for t in ALL_TOPICS)
+_CELLS = "[0-9a-z]{0,13}(?:,[0-9a-z]{0,13})*"
+RESUME_ID_PATTERN = rf"^(?:1~[0-9a-z]{{1,13}}(?:~(?:{_TOPIC_NAMES}):{_CELLS})*)?$"
+"""The shape of the ids this stream gives out (Position.encode), empty meaning none."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class StreamFilter:
         if unknown:
             raise ValueError(f"unknown topics {unknown}; known: {list(ALL_TOPICS)}")
         resolved = resolve_types(types)
+        strange = [t for t in resolved or [] if t not in CATALOGUE]
+        if strange:
+            raise ValueError(f"unknown event types {strange}; see /asyncapi.json")
         return cls(
             topics=tuple(topics) if topics else tuple(TOPICS),
             types=tuple(resolved) if resolved is not None else None,

@@ -5,6 +5,7 @@ read here directly under the name `operations`), and the page itself."""
 
 from __future__ import annotations
 
+import uuid
 from importlib import resources
 from typing import Annotated, Any
 
@@ -62,9 +63,10 @@ async def application_trail(application_id: str, request: Request, _who: Operato
 
 @router.get("/v1/pipeline/calls", tags=["pipeline"], summary="Pipeline counts per call")
 async def pipeline_counts(
-    session: SessionDep, _who: Operator, call_id: str | None = None
+    session: SessionDep, _who: Operator, call_id: uuid.UUID | None = None
 ) -> list[pipeline.CallCounts]:
-    counts: list[pipeline.CallCounts] = await pipeline.counts(session, call_id)
+    wanted = None if call_id is None else str(call_id)
+    counts: list[pipeline.CallCounts] = await pipeline.counts(session, wanted)
     return counts
 
 

@@ -19,7 +19,7 @@ from nic_shared.db import SessionDep, notify_commit
 from nic_shared.events import CATALOGUE
 from nic_shared.events.redaction import sees_full_payloads
 from nic_shared.ops import resolve_types
-from nic_shared.ops_common import OPERATOR_ROLES
+from nic_shared.ops_common import OPERATOR_ROLES, type_names
 from nic_shared.problems import (
     NotFound,
     UnprocessableContent,
@@ -37,11 +37,25 @@ router = APIRouter(
 Operator = Annotated[Principal, Depends(require(*OPERATOR_ROLES))]
 
 
+TYPE_NAMES = type_names()
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+"""An https URL with a name or IPv4 host, in visible ASCII (IPv6 literals: not in the schema)."""
+
+
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(max_length=2000, examples=["https://example.org/nic-events"])
-    event_types: list[str] = Field(min_length=1, max_length=50)
+    url: str = Field(
+        max_length=2000,
+        examples=["https://example.org/nic-events"],
+        description="An https URL whose host resolves, when subscribing, to public addresses "
+        "only (no loopback, private, link-local or embedded-IPv4 forms): a rule on the name's "
+        "answers, not its spelling, so a refusal is 422 validation-error, rule safe-target.",
+        json_schema_extra={"pattern": URL_PATTERN},
+    )
+    event_types: list[Annotated[str, Field(json_schema_extra={"enum": TYPE_NAMES})]] = Field(
+        min_length=1, max_length=50
+    )
     call_id: uuid.UUID | None = None
     description: str | None = Field(default=None, max_length=300)
 

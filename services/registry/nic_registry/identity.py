@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+import copy
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, field_validator, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from nic_registry.domain import keys
-from nic_shared.money import OrgNumber
+from nic_shared.money import ORG_NUMBER_DESCRIPTION, OrgNumber
+from nic_shared.patterns import FOREIGN_ID, ONE_KEY
+
+KEY_DESCRIPTION = (
+    "An organisation number (nine digits; spaces between them are dropped) or `CC:id` for a "
+    "foreign organisation (a two-letter country other than NO, a colon, its id). "
+    f"{ORG_NUMBER_DESCRIPTION.split(': ', 1)[1].capitalize()}"
+)
+KEY_SCHEMA = {"pattern": keys.KEY_PATTERN}
+KeyPath = Annotated[
+    str,
+    Path(max_length=keys.KEY_MAX_LENGTH, description=KEY_DESCRIPTION, json_schema_extra=KEY_SCHEMA),
+]
+"""An organisation in a path; the service parses it (parse_key), the schema tells its shape."""
+KeyItem = Annotated[
+    str,
+    Field(
+        max_length=keys.KEY_MAX_LENGTH, description=KEY_DESCRIPTION, json_schema_extra=KEY_SCHEMA
+    ),
+]
+"""An organisation in a list in a body, the same."""
+
+COUNTRY_PATTERN = r"^ *(?:[A-MO-Za-mo-z][A-Za-z]|[Nn][A-NP-Za-np-z]) *$"
+FOREIGN_ID_PATTERN = FOREIGN_ID
 
 
 class OrganisationIdentity(BaseModel):
     """Exactly one of `org_number` or `foreign_country` with `foreign_id`; `key` joins them."""
 
     org_number: OrgNumber | None = Field(default=None, examples=["988077917"])
-    foreign_country: str | None = Field(default=None, examples=["SE"])
-    foreign_id: str | None = Field(default=None, max_length=64)
+    foreign_country: str | None = Field(
+        default=None, examples=["SE"], json_schema_extra={"pattern": COUNTRY_PATTERN}
+    )
+    foreign_id: str | None = Field(
+        default=None, max_length=64, json_schema_extra={"pattern": FOREIGN_ID_PATTERN}
+    )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The one-key rule in every subclass's schema too (their configs replace extras)."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema.update(copy.deepcopy(ONE_KEY))
+        return schema
 
     @field_validator("foreign_country")
     @classmethod

@@ -56,6 +56,14 @@ def invalid(pointer: str, rule: str, detail: str) -> UnprocessableContent:
     )
 
 
+def invalid_parameter(name: str, where: str, rule: str, detail: str) -> UnprocessableContent:
+    """A 422 naming the path or query parameter that breaks the rule."""
+    return UnprocessableContent(
+        f"{name}: {detail}",
+        errors=[{"parameter": name, "in": where, "rule": rule, "detail": detail}],
+    )
+
+
 @contextmanager
 def period_rules(pointer: str = "#/valid_to") -> Iterator[None]:
     """InvalidPeriod -> 422 at `pointer`; PeriodConflict -> 409 period-overlap."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from nic_shared.patterns import ORGANISATION_KEY
 
 
 class Sector(StrEnum):
@@ -73,7 +76,9 @@ class NicStatus(StrEnum):
 class FactsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    organisations: list[str] = Field(
+    organisations: list[
+        Annotated[str, Field(max_length=80, json_schema_extra={"pattern": ORGANISATION_KEY})]
+    ] = Field(
         max_length=200,
         description="Organisation numbers, or foreign ids written `CC:id`.",
         examples=[["974760673", "SE:5560360793"]],

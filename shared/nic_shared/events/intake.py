@@ -6,11 +6,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from nic_shared.email_address import Email
 from nic_shared.events.base import EventPayload
 from nic_shared.events.specs import RuleSetSpec, Scheme, ScoringSchemeSpec
 from nic_shared.money import Nok, OrgNumber, Percent
+from nic_shared.patterns import NORWAY_EXCLUDED, ONE_KEY
 
 TOPIC = "nic.intake"
 
@@ -91,10 +93,12 @@ class AidBasis(StrEnum):
 class Partner(BaseModel):
     """A participant: a Norwegian organisation number, or a country and a foreign id."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=ONE_KEY)
 
     org_number: OrgNumber | None = None
-    foreign_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    foreign_country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", json_schema_extra={"pattern": NORWAY_EXCLUDED}
+    )
     foreign_id: str | None = Field(default=None, min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=300)
     role: PartnerRole
@@ -124,7 +128,7 @@ class ContactPerson(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     phone: str | None = Field(default=None, max_length=40)
 
 

@@ -45,7 +45,11 @@ ERRORS: dict[int | str, dict[str, object]] = {
     status_code=201,
     response_model=ApplicationOut,
     summary="Create a draft for an open call (the organisation comes from the token)",
-    responses={**ERRORS, 409: problem_doc("The call does not take applications now")},
+    responses={
+        **ERRORS,
+        **idempotency.RESPONSES,
+        409: problem_doc("The call does not take applications now, or the key was reused"),
+    },
 )
 async def create_application(
     body: ApplicationCreate,
@@ -53,7 +57,7 @@ async def create_application(
     clock: ClockDep,
     principal: Applicant,
     response: Response,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: idempotency.KeyHeader = None,
 ) -> ApplicationOut | Response:
     scope = f"{principal.subject}:create-application"
     body_hash = idempotency.request_hash(body.model_dump(mode="json"))

@@ -32,7 +32,8 @@ class DraftContent(BaseModel):
     summary: str | None = Field(default=None, max_length=5000)
     project_start: PlausibleDate | None = None
     project_end: PlausibleDate | None = Field(
-        default=None, description="On or after project_start."
+        default=None,
+        description="On or after project_start (else 422, rule end-before-start).",
     )
     project_owner: str | None = Field(
         default=None, description="The owner partner's key (org number or CC:foreign-id)."

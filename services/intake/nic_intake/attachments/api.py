@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from nic_intake.access import readable
@@ -31,9 +31,7 @@ Anyone = Annotated[Principal, Depends(authenticate)]
     status_code=201,
     response_model=AttachmentOut,
     summary="Upload an attachment as the raw request body (streamed, size-limited)",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/pdf": {}, "*/*": {}}}
-    },
+    openapi_extra=service.UPLOAD_BODY,
     responses={
         **ERRORS,
         409: problem_doc(
@@ -52,8 +50,8 @@ async def upload_attachment(
     principal: Applicant,
     kind: Annotated[str, Query(pattern=service.KIND.pattern)],
     filename: Annotated[str, Query(min_length=1, max_length=255)],
-    content_type: Annotated[str | None, Header()] = None,
-    content_length: Annotated[int | None, Header()] = None,
+    content_type: service.ContentTypeHeader = None,
+    content_length: service.ContentLengthHeader = None,
     replaces: Annotated[
         UUID | None,
         Query(description="An attachment this one replaces, removed in the same step"),

@@ -9,7 +9,9 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Header
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +22,7 @@ from nic_intake.attachments.schemas import AttachmentOut
 from nic_intake.attachments.storage import AttachmentStorage, StoredBlob, TooLarge
 from nic_intake.messages.models import open_request
 from nic_intake.models import Application, ApplicationVersion, Attachment, Call
-from nic_intake.settings import IntakeSettings
+from nic_intake.settings import DEFAULT_CONTENT_TYPES, IntakeSettings
 from nic_shared.auth import Principal
 from nic_shared.db import Database
 from nic_shared.events.intake import AttachmentRef
@@ -76,6 +78,23 @@ def too_large(max_bytes: int, what: str = "an attachment") -> PayloadTooLarge:
         errors=[{"field": "body", "rule": "max-size", "detail": f"at most {max_bytes} bytes"}],
         max_bytes=max_bytes,
     )
+
+
+UPLOAD_BODY: dict[str, object] = {
+    "requestBody": {
+        "required": True,
+        "description": "The file's bytes as the body, its type as Content-Type: one of these "
+        "(the attachment_content_types setting; others are 415).",
+        "content": {
+            t: {"schema": {"type": "string", "format": "binary"}} for t in DEFAULT_CONTENT_TYPES
+        },
+    }
+}
+"""The OpenAPI request body of every raw-upload route: the types it takes, not `*/*`."""
+ContentTypeHeader = Annotated[str | None, Header(alias="content-type", include_in_schema=False)]
+ContentLengthHeader = Annotated[int | None, Header(alias="content-length", include_in_schema=False)]
+"""The body's own headers, read by the route: the request body documents them (a client
+that sent them as parameters of their own, `content-length: null`, gets its server's 400)."""
 
 
 def check_upload(

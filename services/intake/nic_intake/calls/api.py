@@ -32,6 +32,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     status_code=201,
     response_model=CallOut,
     summary="Create a draft call from a template",
+    description="Rules across fields and stored calls, which the schema cannot state, each a "
+    "422 `validation-error` whose error names the field and the rule: `end-before-start` "
+    "(opens_at_local before deadline_local), `call_terms` (overrides that contradict the "
+    "scheme's template or each other), `oslo_local_time` (a wall-clock time Oslo skips), "
+    "`no-cluster-stage` (cluster_deadline_local on a call without proposal limits or on a "
+    "second stage), `after-deadline` (cluster_deadline_local not after deadline_local), "
+    "`follows-cluster-stage`, `same-scheme` and `after-first-stage` (follows_call_id must "
+    "name a published call of the same scheme with a cluster stage, whose cluster deadline "
+    "comes before this deadline).",
     responses={**_ERRORS, 409: {"description": "Code taken", "content": {problems.MEDIA_TYPE: {}}}},
 )
 async def create_call(

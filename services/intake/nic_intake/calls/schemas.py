@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from nic_intake.domain.call_terms import CallOverrides
+from nic_shared.dates import out_of_order
 from nic_shared.events.specs import LocalText, RuleSetSpec, Scheme, ScoringSchemeSpec
 from nic_shared.money import Nok, Percent
 
@@ -50,7 +51,10 @@ class CallCreate(BaseModel):
     title: LocalText
     description: LocalText
     opens_at_local: datetime = Field(description="Europe/Oslo wall-clock time, no offset.")
-    deadline_local: datetime = Field(description="Europe/Oslo wall-clock time, no offset.")
+    deadline_local: datetime = Field(
+        description="Europe/Oslo wall-clock time, no offset; after opens_at_local (else 422, "
+        "rule end-before-start: a rule across two fields, which no schema states)."
+    )
     budget_frame_nok: Nok
     overrides: CallOverrides | None = Field(
         default=None, description="Per-call changes to the scheme template's defaults."
@@ -78,7 +82,7 @@ class CallCreate(BaseModel):
     @model_validator(mode="after")
     def _window(self) -> CallCreate:
         if self.opens_at_local >= self.deadline_local:
-            raise ValueError("opens_at_local must be before deadline_local")
+            raise out_of_order("opens_at_local must be before deadline_local")
         return self
 
 

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from nic_shared.email_address import EMAIL_DESCRIPTION, Email
 from nic_shared.money import Nok, OrgNumber
 
 
@@ -15,7 +16,9 @@ class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     org_number: OrgNumber = Field(description="A partner named in the draft's partners.")
-    email: EmailStr = Field(description="The partner's contact: the link goes there.")
+    email: Email = Field(
+        description=f"The partner's contact: the link goes there. {EMAIL_DESCRIPTION}"
+    )
     role: Literal["viewer", "editor"] = "viewer"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from nic_intake.applications.api import ERRORS, problem_doc
 from nic_intake.attachments import service as attachments
@@ -100,9 +100,7 @@ async def close_request(
     status_code=201,
     response_model=AttachmentOut,
     summary="Upload a file for an answer (raw body, scanned; also after the deadline)",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/pdf": {}, "*/*": {}}}
-    },
+    openapi_extra=attachments.UPLOAD_BODY,
     responses={
         **ERRORS,
         409: CLOSED,
@@ -118,8 +116,8 @@ async def upload_answer_file(
     clock: ClockDep,
     applicant: Applicant,
     filename: Annotated[str, Query(min_length=1, max_length=255)],
-    content_type: Annotated[str | None, Header()] = None,
-    content_length: Annotated[int | None, Header()] = None,
+    content_type: attachments.ContentTypeHeader = None,
+    content_length: attachments.ContentLengthHeader = None,
 ) -> AttachmentOut:
     settings: IntakeSettings = request.app.state.settings
     media = attachments.check_upload(settings, content_type, content_length)

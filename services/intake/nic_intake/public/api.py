@@ -11,7 +11,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from nic_intake.attachments.service import check_upload
+from nic_intake.attachments.service import (
+    UPLOAD_BODY,
+    ContentLengthHeader,
+    ContentTypeHeader,
+    check_upload,
+)
 from nic_intake.attachments.storage import AttachmentStorage
 from nic_intake.calls import service as call_service
 from nic_intake.public import documents, html, service
@@ -56,9 +61,7 @@ Limit = Annotated[int, Query(ge=1, le=200)]
     status_code=201,
     response_model=DocumentVersionOut,
     summary="Upload a call document (officer): the raw body, streamed; the kind's next version",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/pdf": {}, "*/*": {}}}
-    },
+    openapi_extra=UPLOAD_BODY,
     responses={
         **OFFICER_ERRORS,
         409: DOC("Another version of this kind was uploaded at the same time"),
@@ -74,8 +77,8 @@ async def upload_document(
     officer: Officer,
     kind: Annotated[documents.DocumentKind, Query()],
     filename: Annotated[str, Query(min_length=1, max_length=255, pattern=r"\S")],
-    content_type: Annotated[str | None, Header()] = None,
-    content_length: Annotated[int | None, Header()] = None,
+    content_type: ContentTypeHeader = None,
+    content_length: ContentLengthHeader = None,
 ) -> DocumentVersionOut:
     settings: IntakeSettings = request.app.state.settings
     media = check_upload(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from nic_intake.access import readable
@@ -27,7 +27,13 @@ from nic_shared.auth import Principal, Role, authenticate, require
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
 from nic_shared.http import Version
-from nic_shared.idempotency import MAX_KEY_LENGTH, StoredResponse, replay
+from nic_shared.idempotency import (
+    REQUIRED_KEY,
+    RequiredKeyHeader,
+    StoredResponse,
+    check_key,
+    replay,
+)
 from nic_shared.problems import BadRequest
 
 router = APIRouter(prefix="/v1/applications/{application_id}", tags=["submission"])
@@ -40,6 +46,7 @@ Anyone = Annotated[Principal, Depends(authenticate)]
     status_code=201,
     response_model=ReceiptOut,
     summary="Submit before the deadline; needs an Idempotency-Key; returns the receipt",
+    openapi_extra=REQUIRED_KEY,
     responses={
         **ERRORS,
         400: problem_doc("Idempotency-Key missing or malformed"),
@@ -59,7 +66,7 @@ async def submit_application(
     principal: Applicant,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: RequiredKeyHeader = None,
 ) -> ReceiptOut | Response:
     """No transaction of its own: decided and written with the other submissions waiting
     (`commit.GroupCommit`), answered after their commit. Why: ADR 0012."""
@@ -70,15 +77,7 @@ async def submit_application(
             detail_nb="send en Idempotency-Key-header med innsendingen",
             slug="idempotency-key-required",
         )
-    if (
-        not idempotency_key
-        or len(idempotency_key) > MAX_KEY_LENGTH
-        or not (idempotency_key.isprintable())
-    ):
-        raise BadRequest(
-            f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable characters",
-            slug="invalid-idempotency-key",
-        )
+    check_key(idempotency_key)
     answer = await writer(request).submit(
         SubmitRequest(
             principal=principal,

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from nic_registry.domain.annual_report import ActivityType
+from nic_registry.identity import KeyItem
 from nic_registry.paging import Page
 from nic_shared.dates import PlausibleDate
 
@@ -34,7 +35,7 @@ class ActivityCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     activity_type: ActivityType
     participant_count: int = Field(ge=0, le=1_000_000, description="People; never their names.")
-    participant_organisations: list[str] = Field(default_factory=list, max_length=1000)
+    participant_organisations: list[KeyItem] = Field(default_factory=list, max_length=1000)
 
 
 class ActivityOut(BaseModel):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_registry.activities.schemas import ActivityCreate, ActivityOut
 from nic_registry.domain.annual_report import ActivityType
 from nic_registry.models import Activity, Membership
-from nic_registry.organisations.service import parse_key
+from nic_registry.organisations.service import key_rule, parse_key
 from nic_registry.problems import flush
 from nic_shared import outbox
 from nic_shared.events.registry import ActivityRegistered
@@ -60,7 +60,7 @@ async def _checked_participants(
             errors.append(
                 {
                     "pointer": f"#/participant_organisations/{i}",
-                    "rule": "organisation_key",
+                    "rule": key_rule(raw),
                     "detail": str(exc),
                 }
             )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from nic_registry.access import Officer, ProgrammeReader
 from nic_registry.domain.organisations import Organisation as DomainOrganisation
 from nic_registry.domain.periods import Period
+from nic_registry.identity import KeyPath
 from nic_registry.models import BusinessNetworkPeriod
 from nic_registry.organisations import service as organisations
 from nic_registry.paging import Cursor, Limit, Page, after, next_cursor
@@ -97,7 +98,7 @@ def _check(key: str, name: str, periods: list[Period]) -> None:
     },
 )
 async def add_customer_period(
-    key: str,
+    key: KeyPath,
     body: CustomerPeriodIn,
     session: SessionDep,
     clock: ClockDep,
@@ -131,7 +132,7 @@ async def add_customer_period(
     responses=ERRORS,
 )
 async def end_customer_period(
-    key: str,
+    key: KeyPath,
     period_id: uuid.UUID,
     body: CustomerPeriodEnd,
     session: SessionDep,

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from nic_shared import orgnr
+from nic_shared.patterns import ORGANISATION_KEY
+
+KEY_PATTERN = ORGANISATION_KEY
+KEY_MAX_LENGTH = 80
+
+
+def is_norwegian_shape(key: str) -> bool:
+    """Nine digits once spaces are dropped: only the check digit can still be wrong."""
+    cleaned = key.replace(" ", "")
+    return len(cleaned) == 9 and cleaned.isascii() and cleaned.isdigit()
 
 
 def norwegian_key(org_number: str) -> str:

@@ -25,7 +25,7 @@ from nic_registry.evaluations.schemas import (
 )
 from nic_registry.models import Evaluation
 from nic_registry.paging import Cursor, Limit, after, next_cursor
-from nic_registry.problems import invalid, oslo_today
+from nic_registry.problems import invalid, invalid_parameter, oslo_today
 from nic_shared import problems
 from nic_shared.auth import Principal, Role
 from nic_shared.clock import ClockDep
@@ -48,7 +48,15 @@ _CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
     412: {"description": "If-Match is stale", **_P},
     428: {"description": "If-Match is missing", **_P},
 }
-Year = Annotated[int, Path(ge=2000, le=2100, description="The evaluation year.")]
+Year = Annotated[
+    int,
+    Path(
+        ge=2000,
+        le=2100,
+        description="The evaluation year; one that has not begun (Oslo today) is 422, rule "
+        "not_in_future: it moves with the date, so no schema bound states it.",
+    ),
+]
 LeadDays = Annotated[
     int | None,
     Query(ge=1, le=730, description="Days ahead to warn; default the registry's setting."),
@@ -78,7 +86,9 @@ def _after(cursor: str | None) -> list[Any] | None:
 def _as_of(year: int, given: date | None, today: date) -> date:
     """The run's date: not a future year, inside the year, not after today."""
     if year > today.year:
-        raise invalid("#/year", "not_in_future", f"{year} has not begun (today is {today})")
+        raise invalid_parameter(
+            "year", "path", "not_in_future", f"{year} has not begun (today is {today})"
+        )
     if given is None:
         return evaluation_window(year, today)
     if given.year != year:

@@ -28,7 +28,8 @@ class RunIn(BaseModel):
 
     as_of: date | None = Field(
         default=None,
-        description="The date of the facts; default 31 December of the year, or today if earlier.",
+        description="The date of the facts; default 31 December of the year, or today if "
+        "earlier. Inside the year (422, rule within_year) and not after today (not_in_future).",
     )
 
 

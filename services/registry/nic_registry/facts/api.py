@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Request
 
 from nic_registry.access import READ_SCOPE, Reader
 from nic_registry.facts import service
+from nic_registry.identity import KeyPath
 from nic_registry.memberships.schemas import OrganisationClusters
 from nic_registry.organisations.service import parse_key
 from nic_registry.problems import oslo_today
@@ -70,7 +71,7 @@ async def get_facts(
     tags=["members"],
 )
 async def organisation_clusters(
-    key: str,
+    key: KeyPath,
     session: SessionDep,
     request: Request,
     clock: ClockDep,

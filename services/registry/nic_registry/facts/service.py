@@ -22,7 +22,7 @@ from nic_registry.domain.facts import cluster_facts, organisation_facts
 from nic_registry.memberships.service import to_domain as membership
 from nic_registry.models import BusinessNetworkPeriod, Membership, Organisation
 from nic_registry.organisations.convert import to_domain as organisation
-from nic_registry.organisations.service import parse_key
+from nic_registry.organisations.service import key_rule, parse_key
 from nic_shared.contracts.registry_facts import (
     ClusterFacts,
     FactsQuery,
@@ -43,7 +43,7 @@ def keys_of(query: FactsQuery) -> list[str]:
             errors.append(
                 {
                     "pointer": f"#/organisations/{i}",
-                    "rule": "organisation_key",
+                    "rule": key_rule(raw),
                     "detail": str(exc.detail),
                 }
             )

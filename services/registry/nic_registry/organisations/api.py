@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from nic_registry.access import READ_SCOPE, Anyone, ClusterWriter, Officer, Reader, sees_financials
 from nic_registry.domain.org_forms import ORG_FORMS, PUBLIC_FORMS
+from nic_registry.identity import KeyPath
 from nic_registry.models import Organisation
 from nic_registry.organisations import service
 from nic_registry.organisations.brreg_client import BrregClient, BrregUnavailable
@@ -116,7 +117,7 @@ async def list_organisations(
 
 @router.get("/v1/organisations/{key}", summary="One organisation", responses=ERRORS)
 async def get_organisation(
-    key: str,
+    key: KeyPath,
     session: SessionDep,
     who: Annotated[Principal, Depends(authenticate)],
     settings: Settings,
@@ -140,7 +141,7 @@ async def get_organisation(
     },
 )
 async def update_organisation(
-    key: str,
+    key: KeyPath,
     body: OrganisationPatch,
     session: SessionDep,
     clock: ClockDep,

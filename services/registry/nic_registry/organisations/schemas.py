@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from nic_registry.domain.org_forms import ORG_FORMS
 from nic_registry.identity import OrganisationIdentity
@@ -23,12 +23,19 @@ def _form(value: str | None) -> str | None:
     return code
 
 
+_FORM_CODES: list[JsonValue] = [*sorted(ORG_FORMS)]
+
+
 class OrganisationFields(BaseModel):
     """What can be registered by hand (Brreg lookups fill the same fields)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    org_form_code: str | None = Field(default=None, description="Brønnøysund form code, e.g. AS.")
+    org_form_code: str | None = Field(
+        default=None,
+        description="Brønnøysund form code, e.g. AS (GET /v1/organisation-forms).",
+        json_schema_extra={"enum": _FORM_CODES},
+    )
     sector_code: str | None = Field(
         default=None, pattern=r"^\d{4}$", description="Institusjonell sektorkode."
     )

@@ -18,6 +18,7 @@ from nic_registry.organisations.schemas import (
 from nic_registry.problems import flush
 from nic_shared import outbox
 from nic_shared.events.registry import OrganisationUpdated
+from nic_shared.money import MOD11_RULE
 from nic_shared.problems import Conflict, NotFound, UnprocessableContent
 
 _RENAMED = {"research_organisation": "research_declared"}
@@ -34,8 +35,13 @@ def parse_key(raw: str, where: str = "key") -> str:
     except ValueError as exc:
         raise UnprocessableContent(
             f"{where}: {exc}",
-            errors=[{"parameter": where, "rule": "organisation_key", "detail": str(exc)}],
+            errors=[{"parameter": where, "in": "path", "rule": key_rule(raw), "detail": str(exc)}],
         ) from exc
+
+
+def key_rule(raw: str) -> str:
+    """`mod11` when only the check digit is wrong (no pattern can say it), else the shape."""
+    return MOD11_RULE if keys.is_norwegian_shape(raw) else "organisation_key"
 
 
 def new_row(key: str, name: str, now: datetime) -> Organisation:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from nic_registry.access import Officer
-from nic_registry.problems import invalid, oslo_today
+from nic_registry.problems import invalid_parameter, oslo_today
 from nic_registry.programme import charts, exports
 from nic_registry.programme.schemas import ProgrammeReportOut
 from nic_registry.programme.service import ProgrammeReport, programme_report
@@ -38,9 +38,26 @@ class Format(StrEnum):
     XLSX = "xlsx"
 
 
-Year = Annotated[int, Path(ge=2000, le=2100)]
-FromDate = Annotated[date | None, Query(description="First day; default 1 January.")]
-ToDate = Annotated[date | None, Query(description="Last day; default 31 December.")]
+Year = Annotated[
+    int,
+    Path(
+        ge=2000,
+        le=2100,
+        description="The report's year; one that has not begun (Oslo today) is 422, rule "
+        "not_in_future: it moves with the date, so no schema bound states it.",
+    ),
+]
+FromDate = Annotated[
+    date | None,
+    Query(description="First day; default 1 January. Inside the year (422, rule within_year)."),
+]
+ToDate = Annotated[
+    date | None,
+    Query(
+        description="Last day; default 31 December. Inside the year (within_year), not "
+        "before from_date (end-before-start)."
+    ),
+]
 
 
 def _range(
@@ -48,13 +65,17 @@ def _range(
 ) -> tuple[date, date]:
     """The checked range: not a future year, inside the year, first day before the last."""
     if year > today.year:
-        raise invalid("#/year", "not_in_future", f"{year} has not begun (today is {today})")
+        raise invalid_parameter(
+            "year", "path", "not_in_future", f"{year} has not begun (today is {today})"
+        )
     first, last = from_date or date(year, 1, 1), to_date or date(year, 12, 31)
-    for pointer, day in (("#/from_date", first), ("#/to_date", last)):
+    for name, day in (("from_date", first), ("to_date", last)):
         if day.year != year:
-            raise invalid(pointer, "within_year", f"{day} is not in {year}")
+            raise invalid_parameter(name, "query", "within_year", f"{day} is not in {year}")
     if last < first:
-        raise invalid("#/to_date", "range_order", f"to_date {last} is before from_date {first}")
+        raise invalid_parameter(
+            "to_date", "query", "end-before-start", f"to_date {last} is before from_date {first}"
+        )
     return first, last
 
 

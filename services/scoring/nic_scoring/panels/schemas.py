@@ -10,12 +10,13 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationInfo,
     field_validator,
 )
 
+from nic_shared.dates import out_of_order
+from nic_shared.email_address import EMAIL_DESCRIPTION, Email
 from nic_shared.money import OrgNumber
 
 
@@ -28,7 +29,9 @@ class PanelIn(BaseModel):
     blind: bool = Field(default=False, description="Hide applicant and partner identities.")
     opens_at: AwareDatetime | None = Field(default=None, description="Reviews open (instant).")
     closes_at: AwareDatetime | None = Field(
-        default=None, description="Reviews close at this instant (exclusive)."
+        default=None,
+        description="Reviews close at this instant (exclusive), after opens_at (else 422, "
+        "rule end-before-start).",
     )
     reminder_days_before: int | None = Field(
         default=None, ge=1, le=60, description="E-mail unfinished reviewers N days before close."
@@ -55,7 +58,7 @@ class PanelSettingsIn(BaseModel):
 
 def window_in_order(opens_at: datetime | None, closes_at: datetime | None) -> None:
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
-        raise ValueError("closes_at must be after opens_at")
+        raise out_of_order("closes_at must be after opens_at")
 
 
 class PanelOut(BaseModel):
@@ -79,7 +82,9 @@ class MemberIn(BaseModel):
         description="The `panel_member` claim of the member's tokens; generated when absent.",
     )
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr | None = Field(default=None, description="Where review reminders go.")
+    email: Email | None = Field(
+        default=None, description=f"Where review reminders go. {EMAIL_DESCRIPTION}"
+    )
     chair: bool = False
     org_numbers: list[OrgNumber] = Field(default_factory=list, max_length=100)
     cluster_ids: list[UUID] = Field(default_factory=list, max_length=100)

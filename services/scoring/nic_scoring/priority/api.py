@@ -12,7 +12,7 @@ from nic_scoring.problem_types import SCORING_CONFLICTS
 from nic_shared.auth import Principal, Role
 from nic_shared.clock import ClockDep
 from nic_shared.db import SessionDep
-from nic_shared.problems import BadRequest, Forbidden
+from nic_shared.problems import BadRequest, Forbidden, problem_doc
 
 router = APIRouter(
     prefix="/v1/calls/{call_id}/cluster-proposals",
@@ -73,6 +73,10 @@ async def remove_cluster_proposal(
     "",
     response_model=schemas.PriorityOut,
     summary="The cluster's proposals in priority order (the top four are forwarded)",
+    description="A cluster manager reads their own cluster's list. An officer names the "
+    "cluster with `cluster_id`: without it, 400 `bad-request` (a rule on the caller's role "
+    "that the schema cannot state).",
+    responses={400: problem_doc("An officer named no cluster (`cluster_id`)")},
 )
 async def cluster_priority(
     call_id: UUID,
