@@ -28,13 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import schemathesis  # noqa: E402
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.core.failures import Failure, FailureGroup  # noqa: E402
 
 from tests.contract.checks import all_checks, problem_type  # noqa: E402
-from tests.contract.platform import ALL_SERVICES, running  # noqa: E402
+from tests.contract.platform import ALL_SERVICES, fuzzing, running  # noqa: E402
 from tests.contract.roles import ROLES, excluded  # noqa: E402
 from tests.support.broker import Broker  # noqa: E402
 
@@ -57,13 +57,7 @@ def fuzz_operation(
     """Every example of one operation in one mode, each failure recorded, none raised."""
     label = f"{operation.method.upper()} {operation.path}"
 
-    @seed(fixed_seed)
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzzing(fixed_seed, examples)
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         response = case.call(base_url=base_url, headers=headers, timeout=30)

@@ -6,14 +6,41 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, seed, settings
 
 from tests.faults.platform import quiet_port
 from tests.support.processes import ServiceProcess
 from tests.support.services import service_settings, unique_prefix
 
 ALL_SERVICES = ("intake", "eligibility", "scoring", "registry", "operations")
+
+
+@cache
+def openapi(service: str) -> dict[str, Any]:
+    """The service's OpenAPI document, as its app renders it (nothing started)."""
+    module = __import__(f"nic_{service}.main", fromlist=["create_app"])
+    return dict(module.create_app().openapi())
+
+
+def fuzzing(fixed_seed: int, examples: int) -> Callable[[Any], Any]:
+    """Hypothesis as contract fuzzing runs it: a fixed seed, `examples` per mode, no deadline,
+    no example database, no health check (services are slow to answer on purpose)."""
+
+    def apply(test: Any) -> Any:
+        tuned = settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )(test)
+        return seed(fixed_seed)(tuned)
+
+    return apply
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from functools import cache
 from typing import Any
 
 import httpx
@@ -24,6 +23,7 @@ from schemathesis.checks import (
 )
 
 from tests.contract.conftest import SERVICES
+from tests.contract.platform import openapi
 from tests.support.services import auth
 
 EXAMPLES = int(os.environ.get("NIC_CONTRACT_EXAMPLES", "5"))
@@ -72,13 +72,6 @@ UNDOCUMENTED_404 = "404 not-found for an unknown id is not documented"
 
 # "service:METHOD /path" -> the finding (status_code_conformance), with derandomized examples.
 KNOWN: dict[str, str] = {}
-
-
-@cache
-def openapi(service: str) -> dict[str, Any]:
-    """The service's OpenAPI document, as its app renders it (nothing started)."""
-    module = __import__(f"nic_{service}.main", fromlist=["create_app"])
-    return dict(module.create_app().openapi())
 
 
 def operations() -> list[Any]:

@@ -11,31 +11,23 @@ Remove an operation from FINDINGS when the script no longer lists it.
 from __future__ import annotations
 
 import os
-from functools import cache
 from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.contract.checks import all_checks
 from tests.contract.findings import FINDINGS
-from tests.contract.platform import ALL_SERVICES
+from tests.contract.platform import ALL_SERVICES, fuzzing, openapi
 from tests.contract.roles import ROLES, excluded
 
 EXAMPLES = int(os.environ.get("NIC_CONTRACT_ALL_CHECKS_EXAMPLES", "3"))
 OTHER_ROLES_EXAMPLES = int(os.environ.get("NIC_CONTRACT_ALL_CHECKS_OTHER_EXAMPLES", "1"))
 SEED = 19
 MAIN_ROLE = "programme_officer"
-
-
-@cache
-def openapi(service: str) -> dict[str, Any]:
-    """The service's OpenAPI document, as its app renders it (nothing started)."""
-    module = __import__(f"nic_{service}.main", fromlist=["create_app"])
-    return dict(module.create_app().openapi())
 
 
 def operations() -> list[Any]:
@@ -79,13 +71,7 @@ def _fuzzer(
 ) -> Any:
     checks = all_checks()
 
-    @seed(SEED)
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzzing(SEED, examples)
     @given(case=operation.as_strategy(generation_mode=mode))
     def fuzz(case: Any) -> None:
         case.call_and_validate(base_url=base_url, headers=headers, checks=checks, timeout=30)
